@@ -1,0 +1,878 @@
+//! The compiled directory: the scope tree as an Euler tour (ancestry is two integer
+//! comparisons), subjects interned to dense ids, and each subject's grant sources (assignments,
+//! direct grants, its API key) as flat records pointing into deduplicated bitset arenas. Loading
+//! validates everything SPEC section 2 lists for a directory against its policy.
+
+use crate::bitset::{Bits, SetArena, SetId};
+use crate::doc::{self, Node};
+use crate::error::{Error, ErrorCode, Result};
+use crate::limits;
+use crate::model::{ContextDoc, DirectoryDoc, SubjectKind};
+use crate::names::{is_id, IdMap};
+use crate::policy::{first, locate, unknown, Policy};
+use crate::time::Timestamp;
+use std::collections::HashMap;
+
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// Where a grant source comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Origin {
+    Assignment(u32),
+    Grant(u32),
+    Key(u32),
+}
+
+/// One grant source of a subject, laid out for the hot loop.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Source {
+    /// The source's scope covers query scopes whose `tin` is in `tin..=tout`.
+    pub tin: u32,
+    pub tout: u32,
+    pub scope: u32,
+    /// 0: no context; otherwise index + 1 into `contexts`.
+    pub ctx: u32,
+    pub perms: SetId,
+    pub actions: SetId,
+    pub origin: Origin,
+    /// The role, for assignments.
+    pub role: u32,
+}
+
+/// One dimension an assignment constrains.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct DimRule {
+    pub dim: u32,
+    /// `"*"` was listed: any value, but the dimension must be given.
+    pub any: bool,
+    /// Sorted value ids.
+    pub values: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scopes {
+    pub ids: IdMap,
+    pub parent: Vec<u32>,
+    pub kind: Vec<Option<String>>,
+    pub tin: Vec<u32>,
+    pub tout: Vec<u32>,
+    /// Scope index by `tin`, for walking the tree in preorder.
+    pub preorder: Vec<u32>,
+    /// False for the placeholder ancestors of a snapshot (known ids, never evaluated).
+    pub reachable: Vec<bool>,
+}
+
+impl Scopes {
+    #[inline]
+    pub fn covers(&self, ancestor: u32, scope: u32) -> bool {
+        match (
+            self.tin.get(ancestor as usize),
+            self.tout.get(ancestor as usize),
+            self.tin.get(scope as usize),
+        ) {
+            (Some(a), Some(b), Some(t)) => a <= t && t <= b,
+            _ => false,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.parent.len()
+    }
+
+    pub fn name(&self, s: u32) -> &str {
+        self.ids.name(s)
+    }
+
+    /// Builds the Euler tour over a forest given by `parent`. Iterative.
+    fn build_tour(&mut self) {
+        let n = self.parent.len();
+        let mut child_count = vec![0u32; n + 1];
+        for &p in &self.parent {
+            if p != NONE {
+                if let Some(c) = child_count.get_mut(p as usize) {
+                    *c += 1;
+                }
+            }
+        }
+        // CSR of children, in declaration order.
+        let mut start = vec![0u32; n + 1];
+        for i in 0..n {
+            let s = start.get(i).copied().unwrap_or(0) + child_count.get(i).copied().unwrap_or(0);
+            if let Some(x) = start.get_mut(i + 1) {
+                *x = s;
+            }
+        }
+        let mut fill = start.clone();
+        let mut children = vec![0u32; n];
+        for (i, &p) in self.parent.iter().enumerate() {
+            if p != NONE {
+                if let Some(f) = fill.get_mut(p as usize) {
+                    if let Some(c) = children.get_mut(*f as usize) {
+                        *c = i as u32;
+                    }
+                    *f += 1;
+                }
+            }
+        }
+        self.tin = vec![0; n];
+        self.tout = vec![0; n];
+        self.preorder = Vec::with_capacity(n);
+        let mut clock = 0u32;
+        let mut stack: Vec<(u32, u32)> = Vec::new();
+        for root in (0..n as u32).filter(|i| self.parent.get(*i as usize) == Some(&NONE)) {
+            stack.push((root, 0));
+            if let Some(t) = self.tin.get_mut(root as usize) {
+                *t = clock;
+            }
+            self.preorder.push(root);
+            clock += 1;
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                let first = start.get(node as usize).copied().unwrap_or(0);
+                let end = start.get(node as usize + 1).copied().unwrap_or(0);
+                if first + *next < end {
+                    let child = children.get((first + *next) as usize).copied().unwrap_or(0);
+                    *next += 1;
+                    if let Some(t) = self.tin.get_mut(child as usize) {
+                        *t = clock;
+                    }
+                    self.preorder.push(child);
+                    clock += 1;
+                    stack.push((child, 0));
+                } else {
+                    if let Some(t) = self.tout.get_mut(node as usize) {
+                        *t = clock - 1;
+                    }
+                    stack.pop();
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct SubjectInfo {
+    pub kind: SubjectKind,
+    pub sources: Vec<Source>,
+    /// For an API key: its index in `keys`.
+    pub key: u32,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct KeyInfo {
+    pub source: Source,
+    /// The owner's subject index.
+    pub owner: u32,
+    pub expires_at: Option<Timestamp>,
+}
+
+/// A compiled, validated directory for one policy.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    pub(crate) policy_hash: String,
+    pub(crate) doc: DirectoryDoc,
+    pub(crate) scopes: Scopes,
+    pub(crate) subjects: IdMap,
+    pub(crate) subject_info: Vec<SubjectInfo>,
+    pub(crate) perm_sets: SetArena,
+    pub(crate) action_sets: SetArena,
+    pub(crate) contexts: Vec<Vec<DimRule>>,
+    pub(crate) values: Vec<IdMap>,
+    pub(crate) keys: Vec<KeyInfo>,
+    /// Per policy forbid rule: its scope (NONE: everywhere; a rule whose scope the directory
+    /// does not hold never applies, which only happens in a snapshot).
+    pub(crate) forbid_scopes: Vec<Option<u32>>,
+}
+
+/// Interning of sets and contexts while building.
+#[derive(Default)]
+struct Builder {
+    perm_dedup: HashMap<Vec<u64>, SetId>,
+    action_dedup: HashMap<Vec<u64>, SetId>,
+    ctx_dedup: HashMap<Vec<DimRule>, u32>,
+    role_sets: HashMap<u32, (SetId, SetId)>,
+}
+
+impl Directory {
+    /// Parses and compiles a directory (YAML or JSON) for `policy`.
+    ///
+    /// # Errors
+    /// The first problem found, with its path, line and column.
+    pub fn parse(policy: &Policy, text: &str) -> Result<Directory> {
+        Self::parse_all(policy, text).map_err(first)
+    }
+
+    /// Parses and compiles a directory, reporting every problem found.
+    ///
+    /// # Errors
+    /// Every validation error, each with its path and location.
+    pub fn parse_all(policy: &Policy, text: &str) -> Result<Directory, Vec<Error>> {
+        let node = doc::parse(text).map_err(|e| vec![e])?;
+        Self::from_node(policy, &node)
+    }
+
+    pub(crate) fn from_node(policy: &Policy, node: &Node) -> Result<Directory, Vec<Error>> {
+        let d: DirectoryDoc = crate::de::from_node(node).map_err(|e| vec![e])?;
+        Self::from_doc(policy, d)
+            .map_err(|errs| errs.into_iter().map(|e| locate(e, node)).collect())
+    }
+
+    /// Compiles a directory document against `policy`.
+    ///
+    /// # Errors
+    /// Every validation error, each with its path.
+    pub fn from_doc(policy: &Policy, d: DirectoryDoc) -> Result<Directory, Vec<Error>> {
+        let mut errs = Vec::new();
+        for (what, n) in [
+            ("scopes", d.scopes.len()),
+            ("assignments", d.assignments.len()),
+            ("grants", d.grants.len()),
+            ("api_keys", d.api_keys.len()),
+        ] {
+            if n > limits::MAX_DIRECTORY_ITEMS {
+                return Err(vec![Error::new(
+                    ErrorCode::LimitExceeded,
+                    what,
+                    format!("at most {} {what}", limits::MAX_DIRECTORY_ITEMS),
+                )]);
+            }
+        }
+        let scopes = build_scopes(&d, &mut errs, true);
+        let mut dir = Directory::empty(policy, scopes, d);
+        dir.resolve_forbid_scopes(policy, &mut errs, true);
+        dir.build_sources(policy, &mut errs);
+        if errs.is_empty() {
+            dir.check_constraints(policy, &mut errs);
+        }
+        if errs.is_empty() {
+            Ok(dir)
+        } else {
+            Err(errs)
+        }
+    }
+
+    pub(crate) fn empty(policy: &Policy, scopes: Scopes, doc: DirectoryDoc) -> Directory {
+        Directory {
+            policy_hash: policy.hash().to_owned(),
+            doc,
+            scopes,
+            subjects: IdMap::default(),
+            subject_info: Vec::new(),
+            perm_sets: SetArena::new(policy.perm_count() as usize),
+            action_sets: SetArena::new(policy.actions.len()),
+            contexts: Vec::new(),
+            values: vec![IdMap::default(); policy.dimensions.len()],
+            keys: Vec::new(),
+            forbid_scopes: Vec::new(),
+        }
+    }
+
+    /// The directory as a document.
+    pub fn doc(&self) -> &DirectoryDoc {
+        &self.doc
+    }
+
+    /// The hash of the policy this directory was compiled for.
+    pub fn policy_hash(&self) -> &str {
+        &self.policy_hash
+    }
+
+    /// Scope ids, in declared order.
+    pub fn scope_ids(&self) -> impl Iterator<Item = &str> {
+        self.scopes.ids.names()
+    }
+
+    /// Subject ids known to the directory (assignment and grant subjects, API keys and owners).
+    pub fn subject_ids(&self) -> impl Iterator<Item = &str> {
+        self.subjects.names()
+    }
+
+    pub(crate) fn resolve_forbid_scopes(
+        &mut self,
+        policy: &Policy,
+        errs: &mut Vec<Error>,
+        strict: bool,
+    ) {
+        self.forbid_scopes = policy
+            .forbids
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match &f.scope {
+                None => Some(NONE),
+                Some(s) => match self.scopes.ids.get(s) {
+                    Some(id) => Some(id),
+                    None => {
+                        if strict {
+                            errs.push(
+                                unknown(
+                                    ErrorCode::UnknownScope,
+                                    &format!("constraints.forbid[{i}].scope"),
+                                    "scope",
+                                    s,
+                                    self.scopes.ids.names(),
+                                )
+                                .with_origin("policy"),
+                            );
+                        }
+                        None
+                    }
+                },
+            })
+            .collect();
+    }
+
+    fn subject(&mut self, id: &str) -> u32 {
+        let ix = self.subjects.intern(id);
+        if self.subject_info.len() <= ix as usize {
+            self.subject_info.push(SubjectInfo {
+                kind: SubjectKind::User,
+                sources: Vec::new(),
+                key: NONE,
+            });
+        }
+        ix
+    }
+
+    pub(crate) fn build_sources(&mut self, policy: &Policy, errs: &mut Vec<Error>) {
+        let mut b = Builder::default();
+        let doc = std::mem::take(&mut self.doc);
+        // API keys first, so that assignments naming a key can be refused.
+        let mut key_ids: HashMap<&str, usize> = HashMap::new();
+        for (i, k) in doc.api_keys.iter().enumerate() {
+            let path = format!("api_keys[{i}]");
+            if !is_id(&k.id.0) {
+                errs.push(bad_id(&format!("{path}.id"), &k.id.0));
+            }
+            if key_ids.insert(&k.id.0, i).is_some() {
+                errs.push(Error::new(
+                    ErrorCode::DuplicateId,
+                    format!("{path}.id"),
+                    format!("API key `{}` is declared twice", k.id.0),
+                ));
+            }
+        }
+        for (i, a) in doc.assignments.iter().enumerate() {
+            let path = format!("assignments[{i}]");
+            if key_ids.contains_key(a.subject.0.as_str()) {
+                errs.push(Error::new(
+                    ErrorCode::InvalidValue,
+                    format!("{path}.subject"),
+                    format!(
+                        "`{}` is an API key; keys hold only their own `permissions`",
+                        a.subject.0
+                    ),
+                ));
+                continue;
+            }
+            if !is_id(&a.subject.0) {
+                errs.push(bad_id(&format!("{path}.subject"), &a.subject.0));
+            }
+            let Some(role) = policy.role_ix.get(&a.role) else {
+                errs.push(unknown(
+                    ErrorCode::UnknownRole,
+                    &format!("{path}.role"),
+                    "role",
+                    &a.role,
+                    policy.role_ix.names(),
+                ));
+                continue;
+            };
+            let Some(scope) = self.scope_ref(&a.scope.0, &format!("{path}.scope"), errs) else {
+                continue;
+            };
+            let ctx = self.context(policy, &a.context, &format!("{path}.context"), &mut b, errs);
+            let (mut perms, mut actions) = b.role_sets.get(&role).copied().unwrap_or((NONE, NONE));
+            if perms == NONE || !a.except.is_empty() {
+                let r = policy.roles.get(role as usize);
+                let mut p = r.map(|r| r.perms.clone()).unwrap_or_default();
+                let mut ac = r.map(|r| r.actions.clone()).unwrap_or_default();
+                for (j, e) in a.except.iter().enumerate() {
+                    let epath = format!("{path}.except[{j}]");
+                    if e.contains(':') {
+                        match policy.expand_pattern(e, false) {
+                            Ok(x) => x.iter().for_each(|bit| p.clear(bit)),
+                            Err((code, m)) => errs.push(Error::new(code, epath, m)),
+                        }
+                    } else if let Some(prefix) = e.strip_suffix(".*") {
+                        for (ai, act) in policy.actions.iter().enumerate() {
+                            if prefix == "*"
+                                || act.name.split_once('.').is_some_and(|(x, _)| x == prefix)
+                            {
+                                ac.clear(ai as u32);
+                            }
+                        }
+                    } else {
+                        match policy.action_ix.get(e) {
+                            Some(ai) => ac.clear(ai),
+                            None => errs.push(unknown(
+                                ErrorCode::UnknownAction,
+                                &epath,
+                                "permission or action",
+                                e,
+                                policy.action_ix.names(),
+                            )),
+                        }
+                    }
+                }
+                perms = intern_set(&mut self.perm_sets, &mut b.perm_dedup, p);
+                actions = intern_set(&mut self.action_sets, &mut b.action_dedup, ac);
+                if a.except.is_empty() {
+                    b.role_sets.insert(role, (perms, actions));
+                }
+            }
+            let s = self.subject(&a.subject.0);
+            let src = self.source(
+                scope,
+                ctx,
+                perms,
+                actions,
+                Origin::Assignment(i as u32),
+                role,
+            );
+            if let Some(info) = self.subject_info.get_mut(s as usize) {
+                info.sources.push(src);
+            }
+        }
+        for (i, g) in doc.grants.iter().enumerate() {
+            let path = format!("grants[{i}]");
+            if key_ids.contains_key(g.subject.0.as_str()) {
+                errs.push(Error::new(
+                    ErrorCode::InvalidValue,
+                    format!("{path}.subject"),
+                    format!(
+                        "`{}` is an API key; keys hold only their own `permissions`",
+                        g.subject.0
+                    ),
+                ));
+                continue;
+            }
+            if !is_id(&g.subject.0) {
+                errs.push(bad_id(&format!("{path}.subject"), &g.subject.0));
+            }
+            let mut p = Bits::new(policy.perm_count() as usize);
+            let mut ac = Bits::new(policy.actions.len());
+            match (&g.permission, &g.action) {
+                (Some(perm), None) => match policy.expand_pattern(perm, true) {
+                    Ok(x) => p = x,
+                    Err((code, m)) => errs.push(Error::new(code, format!("{path}.permission"), m)),
+                },
+                (None, Some(act)) => match policy.action_ix.get(act) {
+                    Some(ai) => ac.set(ai),
+                    None => errs.push(unknown(
+                        ErrorCode::UnknownAction,
+                        &format!("{path}.action"),
+                        "action",
+                        act,
+                        policy.action_ix.names(),
+                    )),
+                },
+                _ => errs.push(Error::new(
+                    ErrorCode::InvalidValue,
+                    path.clone(),
+                    "a grant names exactly one of `permission` or `action`",
+                )),
+            }
+            let Some(scope) = self.scope_ref(&g.scope.0, &format!("{path}.scope"), errs) else {
+                continue;
+            };
+            let ctx = self.context(policy, &g.context, &format!("{path}.context"), &mut b, errs);
+            let perms = intern_set(&mut self.perm_sets, &mut b.perm_dedup, p);
+            let actions = intern_set(&mut self.action_sets, &mut b.action_dedup, ac);
+            let s = self.subject(&g.subject.0);
+            let src = self.source(scope, ctx, perms, actions, Origin::Grant(i as u32), NONE);
+            if let Some(info) = self.subject_info.get_mut(s as usize) {
+                info.sources.push(src);
+            }
+        }
+        for (i, k) in doc.api_keys.iter().enumerate() {
+            let path = format!("api_keys[{i}]");
+            if key_ids.contains_key(k.owner.0.as_str()) {
+                errs.push(Error::new(
+                    ErrorCode::InvalidValue,
+                    format!("{path}.owner"),
+                    format!("the owner `{}` is itself an API key", k.owner.0),
+                ));
+                continue;
+            }
+            let Some(scope) = self.scope_ref(&k.scope.0, &format!("{path}.scope"), errs) else {
+                continue;
+            };
+            let mut p = Bits::new(policy.perm_count() as usize);
+            let mut ac = Bits::new(policy.actions.len());
+            for (j, perm) in k.permissions.iter().enumerate() {
+                let ppath = format!("{path}.permissions[{j}]");
+                if perm.contains(':') {
+                    match policy.expand_pattern(perm, true) {
+                        Ok(x) => p.union_with(&x.0),
+                        Err((code, m)) => errs.push(Error::new(code, ppath, m)),
+                    }
+                } else {
+                    match policy.action_ix.get(perm) {
+                        Some(ai) => ac.set(ai),
+                        None => errs.push(unknown(
+                            ErrorCode::UnknownPermission,
+                            &ppath,
+                            "permission or action",
+                            perm,
+                            policy.action_ix.names(),
+                        )),
+                    }
+                }
+            }
+            let expires_at = match &k.expires_at {
+                None => None,
+                Some(t) => match Timestamp::parse(t) {
+                    Ok(ts) => Some(ts),
+                    Err(m) => {
+                        errs.push(Error::new(
+                            ErrorCode::InvalidValue,
+                            format!("{path}.expires_at"),
+                            m,
+                        ));
+                        None
+                    }
+                },
+            };
+            let perms = intern_set(&mut self.perm_sets, &mut b.perm_dedup, p);
+            let actions = intern_set(&mut self.action_sets, &mut b.action_dedup, ac);
+            let owner = self.subject(&k.owner.0);
+            let s = self.subject(&k.id.0);
+            let source = self.source(scope, 0, perms, actions, Origin::Key(i as u32), NONE);
+            let key = self.keys.len() as u32;
+            self.keys.push(KeyInfo {
+                source,
+                owner,
+                expires_at,
+            });
+            if let Some(info) = self.subject_info.get_mut(s as usize) {
+                info.kind = SubjectKind::ApiKey;
+                info.key = key;
+            }
+        }
+        self.doc = doc;
+    }
+
+    fn source(
+        &self,
+        scope: u32,
+        ctx: u32,
+        perms: SetId,
+        actions: SetId,
+        origin: Origin,
+        role: u32,
+    ) -> Source {
+        Source {
+            tin: self.scopes.tin.get(scope as usize).copied().unwrap_or(0),
+            tout: self.scopes.tout.get(scope as usize).copied().unwrap_or(0),
+            scope,
+            ctx,
+            perms,
+            actions,
+            origin,
+            role,
+        }
+    }
+
+    fn scope_ref(&self, id: &str, path: &str, errs: &mut Vec<Error>) -> Option<u32> {
+        let s = self.scopes.ids.get(id);
+        if s.is_none() {
+            errs.push(unknown(
+                ErrorCode::UnknownScope,
+                path,
+                "scope",
+                id,
+                self.scopes.ids.names(),
+            ));
+        }
+        s
+    }
+
+    fn context(
+        &mut self,
+        policy: &Policy,
+        ctx: &ContextDoc,
+        path: &str,
+        b: &mut Builder,
+        errs: &mut Vec<Error>,
+    ) -> u32 {
+        if ctx.is_empty() {
+            return 0;
+        }
+        let mut rules = Vec::with_capacity(ctx.len());
+        for (dim, vals) in ctx {
+            let Some(d) = policy.dim_ix.get(dim) else {
+                errs.push(unknown(
+                    ErrorCode::UnknownDimension,
+                    &format!("{path}.{dim}"),
+                    "dimension",
+                    dim,
+                    policy.dim_ix.names(),
+                ));
+                continue;
+            };
+            if vals.0.is_empty() {
+                errs.push(Error::new(
+                    ErrorCode::InvalidValue,
+                    format!("{path}.{dim}"),
+                    "a context dimension needs at least one value",
+                ));
+            }
+            let mut rule = DimRule {
+                dim: d,
+                any: false,
+                values: Vec::with_capacity(vals.0.len()),
+            };
+            for (j, v) in vals.0.iter().enumerate() {
+                if v == "*" {
+                    rule.any = true;
+                } else if !is_id(v) {
+                    errs.push(bad_id(&format!("{path}.{dim}[{j}]"), v));
+                } else if let Some(m) = self.values.get_mut(d as usize) {
+                    rule.values.push(m.intern(v));
+                }
+            }
+            rule.values.sort_unstable();
+            rule.values.dedup();
+            rules.push(rule);
+        }
+        rules.sort_by_key(|r| r.dim);
+        if let Some(&id) = b.ctx_dedup.get(&rules) {
+            return id;
+        }
+        self.contexts.push(rules.clone());
+        let id = self.contexts.len() as u32;
+        b.ctx_dedup.insert(rules, id);
+        id
+    }
+
+    /// `max_holders`, `assignable_at` and `exclusive_roles` over the whole directory.
+    fn check_constraints(&self, policy: &Policy, errs: &mut Vec<Error>) {
+        let mut holders: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+        for (s, info) in self.subject_info.iter().enumerate() {
+            for src in &info.sources {
+                let Origin::Assignment(i) = src.origin else {
+                    continue;
+                };
+                let Some(role) = policy.roles.get(src.role as usize) else {
+                    continue;
+                };
+                for &c in &role.constrained {
+                    let Some(cr) = policy.roles.get(c as usize) else {
+                        continue;
+                    };
+                    if let Some(kinds) = &cr.assignable_at {
+                        let kind = self.scopes.kind.get(src.scope as usize).cloned().flatten();
+                        if !kind.as_ref().is_some_and(|k| kinds.contains(k)) {
+                            errs.push(Error::new(
+                                ErrorCode::ScopeKindNotAllowed,
+                                format!("assignments[{i}].scope"),
+                                format!(
+                                    "role `{}` may only be assigned at scopes of kind {}, and `{}` is {}",
+                                    cr.name,
+                                    kinds.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                                    self.scopes.name(src.scope),
+                                    kind.map_or("of no kind".to_owned(), |k| format!("of kind `{k}`"))
+                                ),
+                            ));
+                        }
+                    }
+                    if let Some(max) = cr.max_holders {
+                        let h = holders.entry((c, src.scope)).or_default();
+                        if !h.contains(&(s as u32)) {
+                            h.push(s as u32);
+                            if h.len() > max as usize {
+                                errs.push(Error::new(
+                                    ErrorCode::MaxHoldersExceeded,
+                                    format!("assignments[{i}]"),
+                                    format!("role `{}` may have at most {max} holder(s) at `{}`, and this is holder number {}", cr.name, self.scopes.name(src.scope), h.len()),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            // Exclusive roles: every pair of this subject's assignments at overlapping scopes.
+            let asg: Vec<&Source> = info
+                .sources
+                .iter()
+                .filter(|x| matches!(x.origin, Origin::Assignment(_)))
+                .collect();
+            for (x, a) in asg.iter().enumerate() {
+                for b in asg.iter().skip(x + 1) {
+                    if !(self.scopes.covers(a.scope, b.scope)
+                        || self.scopes.covers(b.scope, a.scope))
+                    {
+                        continue;
+                    }
+                    if let Some((r1, r2)) = exclusive_conflict(policy, a.role, b.role) {
+                        let Origin::Assignment(i) = b.origin else {
+                            continue;
+                        };
+                        errs.push(Error::new(
+                            ErrorCode::ExclusiveRoles,
+                            format!("assignments[{i}]"),
+                            format!("`{}` would hold both `{}` and `{}`, which must be held by different people", self.subjects.name(s as u32), policy.role_name(r1), policy.role_name(r2)),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Two distinct roles of one exclusive group, one held through `a`, the other through `b`.
+pub(crate) fn exclusive_conflict(policy: &Policy, a: u32, b: u32) -> Option<(u32, u32)> {
+    let ca = &policy.roles.get(a as usize)?.constrained;
+    let cb = &policy.roles.get(b as usize)?.constrained;
+    for group in &policy.exclusive {
+        for x in ca.iter().filter(|r| group.contains(r)) {
+            if let Some(y) = cb.iter().find(|r| group.contains(r) && *r != x) {
+                return Some((*x, *y));
+            }
+        }
+    }
+    None
+}
+
+fn intern_set(arena: &mut SetArena, dedup: &mut HashMap<Vec<u64>, SetId>, bits: Bits) -> SetId {
+    if let Some(id) = dedup.get(&bits.0) {
+        return *id;
+    }
+    let id = arena.push(&bits.0);
+    dedup.insert(bits.0, id);
+    id
+}
+
+fn bad_id(path: &str, id: &str) -> Error {
+    Error::new(
+        ErrorCode::InvalidValue,
+        path,
+        format!("`{id}` is not a valid id"),
+    )
+    .with_help(format!(
+        "ids are 1 to {} bytes without control characters",
+        limits::MAX_ID_LEN
+    ))
+}
+
+/// Validates and builds the scope tree. With `one_root`, exactly one root is required (a
+/// snapshot is a forest).
+pub(crate) fn build_scopes(d: &DirectoryDoc, errs: &mut Vec<Error>, one_root: bool) -> Scopes {
+    let mut s = Scopes::default();
+    let mut doc_index = Vec::with_capacity(d.scopes.len());
+    for (i, sc) in d.scopes.iter().enumerate() {
+        let path = format!("scopes[{i}].id");
+        if !is_id(&sc.id.0) {
+            errs.push(bad_id(&path, &sc.id.0));
+        }
+        if s.ids.get(&sc.id.0).is_some() {
+            errs.push(Error::new(
+                ErrorCode::DuplicateId,
+                path,
+                format!("scope `{}` is declared twice", sc.id.0),
+            ));
+            continue;
+        }
+        s.ids.insert(&sc.id.0, s.parent.len() as u32);
+        doc_index.push(i);
+        s.parent.push(NONE);
+        s.kind.push(sc.kind.clone());
+        s.reachable.push(true);
+    }
+    let mut roots = Vec::new();
+    for (i, sc) in d.scopes.iter().enumerate() {
+        let Some(me) = s.ids.get(&sc.id.0) else {
+            continue;
+        };
+        if doc_index.get(me as usize) != Some(&i) {
+            continue; // a duplicate, already reported
+        }
+        match &sc.parent {
+            None => roots.push(sc.id.0.clone()),
+            Some(p) => match s.ids.get(&p.0) {
+                Some(pid) => {
+                    if let Some(x) = s.parent.get_mut(me as usize) {
+                        *x = pid;
+                    }
+                }
+                None => errs.push(unknown(
+                    ErrorCode::UnknownScope,
+                    &format!("scopes[{i}].parent"),
+                    "scope",
+                    &p.0,
+                    s.ids.names(),
+                )),
+            },
+        }
+    }
+    if one_root {
+        if roots.is_empty() && !d.scopes.is_empty() {
+            errs.push(Error::new(
+                ErrorCode::Cycle,
+                "scopes",
+                "no scope is the root: every scope has a parent, so the parents form a cycle",
+            ));
+        } else if d.scopes.is_empty() {
+            errs.push(Error::new(
+                ErrorCode::MissingField,
+                "scopes",
+                "a directory needs a scope tree with exactly one root",
+            ));
+        } else if roots.len() > 1 {
+            errs.push(Error::new(
+                ErrorCode::InvalidValue,
+                "scopes",
+                format!(
+                    "the scope tree must have exactly one root, but {} have no parent",
+                    roots
+                        .iter()
+                        .take(5)
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    s.build_tour();
+    // Scopes the tour did not reach hang off a cycle.
+    if s.preorder.len() < s.parent.len() {
+        let mut seen = vec![false; s.parent.len()];
+        for &p in &s.preorder {
+            if let Some(x) = seen.get_mut(p as usize) {
+                *x = true;
+            }
+        }
+        if let Some(bad) = (0..s.parent.len()).find(|i| !seen.get(*i).copied().unwrap_or(true)) {
+            // Walk up to find the cycle.
+            let mut cur = bad as u32;
+            let mut visited = std::collections::HashSet::new();
+            while visited.insert(cur) {
+                cur = s.parent.get(cur as usize).copied().unwrap_or(NONE);
+                if cur == NONE {
+                    break;
+                }
+            }
+            let mut cycle = vec![s.ids.name(cur).to_owned()];
+            let mut x = s.parent.get(cur as usize).copied().unwrap_or(NONE);
+            while x != cur && x != NONE && cycle.len() < 10 {
+                cycle.push(s.ids.name(x).to_owned());
+                x = s.parent.get(x as usize).copied().unwrap_or(NONE);
+            }
+            let at = d
+                .scopes
+                .iter()
+                .position(|sc| sc.id.0 == s.ids.name(cur))
+                .unwrap_or(0);
+            errs.push(Error::new(
+                ErrorCode::Cycle,
+                format!("scopes[{at}].parent"),
+                format!(
+                    "scopes are each other's parents in a cycle: {} → {}",
+                    cycle.join(" → "),
+                    s.ids.name(cur)
+                ),
+            ));
+        }
+    }
+    s
+}

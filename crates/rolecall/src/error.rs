@@ -1,0 +1,208 @@
+//! Errors as values: a SPEC code, a lowercase message, the path in the document and, for text
+//! input, the line and column. Every public fallible function returns [`Error`]; nothing panics.
+
+use std::fmt;
+
+/// The machine-readable kind of an [`Error`]. The string forms (`unknown_action`, ...) are the
+/// codes of SPEC sections 2 and 3 and are stable across Rust, WebAssembly and the CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The text is not valid YAML or JSON.
+    Syntax,
+    /// A value has the wrong shape or type (a list where a map is expected, a bad name, ...).
+    InvalidValue,
+    /// A field that the format does not know.
+    UnknownField,
+    /// A required field is absent.
+    MissingField,
+    /// A role name that the policy does not declare.
+    UnknownRole,
+    /// A scope id that the directory does not declare.
+    UnknownScope,
+    /// A resource name that the policy does not declare.
+    UnknownResource,
+    /// A level name that the policy (or the resource) does not declare.
+    UnknownLevel,
+    /// A dimension name that the policy does not declare.
+    UnknownDimension,
+    /// An action name that the policy does not declare.
+    UnknownAction,
+    /// A permission (`resource:level`) whose resource or level is unknown.
+    UnknownPermission,
+    /// No assignment matches what a revoke names.
+    UnknownAssignment,
+    /// A cycle in scope parents, role includes or level implication.
+    Cycle,
+    /// An id declared twice.
+    DuplicateId,
+    /// More holders of a role at one scope than its `max_holders`.
+    MaxHoldersExceeded,
+    /// A role assigned at a scope whose kind its `assignable_at` does not list.
+    ScopeKindNotAllowed,
+    /// One subject holds two roles of an `exclusive_roles` group in overlapping scopes.
+    ExclusiveRoles,
+    /// A query names a `distinct_from` attribute that its `resource` lacks.
+    MissingResourceAttribute,
+    /// An expiring API key was queried without `now`.
+    MissingTime,
+    /// A snapshot or directory made under another policy.
+    PolicyMismatch,
+    /// An input is larger than a documented limit.
+    LimitExceeded,
+    /// A policy test file could not be read (its policy or directory path).
+    Io,
+}
+
+impl ErrorCode {
+    /// The stable snake_case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Syntax => "syntax",
+            ErrorCode::InvalidValue => "invalid_value",
+            ErrorCode::UnknownField => "unknown_field",
+            ErrorCode::MissingField => "missing_field",
+            ErrorCode::UnknownRole => "unknown_role",
+            ErrorCode::UnknownScope => "unknown_scope",
+            ErrorCode::UnknownResource => "unknown_resource",
+            ErrorCode::UnknownLevel => "unknown_level",
+            ErrorCode::UnknownDimension => "unknown_dimension",
+            ErrorCode::UnknownAction => "unknown_action",
+            ErrorCode::UnknownPermission => "unknown_permission",
+            ErrorCode::UnknownAssignment => "unknown_assignment",
+            ErrorCode::Cycle => "cycle",
+            ErrorCode::DuplicateId => "duplicate_id",
+            ErrorCode::MaxHoldersExceeded => "max_holders_exceeded",
+            ErrorCode::ScopeKindNotAllowed => "scope_kind_not_allowed",
+            ErrorCode::ExclusiveRoles => "exclusive_roles",
+            ErrorCode::MissingResourceAttribute => "missing_resource_attribute",
+            ErrorCode::MissingTime => "missing_time",
+            ErrorCode::PolicyMismatch => "policy_mismatch",
+            ErrorCode::LimitExceeded => "limit_exceeded",
+            ErrorCode::Io => "io",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A position in text input: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Location {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+}
+
+/// One problem with an input: what (code, message), where (path, location) and a hint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
+pub struct Error {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// Lowercase, no final period, user input in backticks.
+    pub message: String,
+    /// Where in the document: `roles.operations.includes[0]`; empty for the whole input.
+    pub path: String,
+    /// The line and column, when the input was text.
+    pub location: Option<Location>,
+    /// A suggestion ("did you mean `operations`?").
+    pub help: Option<String>,
+    /// Which input the error is in (`policy`, `directory`, a file name, ...), when known.
+    pub origin: Option<String>,
+}
+
+impl Error {
+    /// A new error at `path` (no location yet).
+    pub fn new(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            path: path.into(),
+            location: None,
+            help: None,
+            origin: None,
+        }
+    }
+
+    /// Adds a hint.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Names the input the error is in, unless it already names one.
+    pub fn with_origin(mut self, origin: &str) -> Self {
+        if self.origin.is_none() {
+            self.origin = Some(origin.to_owned());
+        }
+        self
+    }
+
+    /// Prefixes the path (an inline policy inside a test file lives under `policy.`).
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.path = join_path(prefix, &self.path);
+        self
+    }
+
+    fn render(&self) -> String {
+        let mut s = String::new();
+        if let Some(o) = &self.origin {
+            s.push_str(o);
+            if let Some(l) = self.location {
+                s.push_str(&format!(":{}:{}", l.line, l.column));
+            }
+            s.push_str(": ");
+        } else if let Some(l) = self.location {
+            s.push_str(&format!("line {}, column {}: ", l.line, l.column));
+        }
+        s.push_str(&self.message);
+        if !self.path.is_empty() {
+            s.push_str(&format!(" (at `{}`)", self.path));
+        }
+        if let Some(h) = &self.help {
+            s.push_str(&format!("; {h}"));
+        }
+        s
+    }
+}
+
+/// Joins two path parts: `roles` + `admin` = `roles.admin`, `assignments` + `[3]` = `assignments[3]`.
+pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() {
+        rest.to_owned()
+    } else if rest.is_empty() {
+        prefix.to_owned()
+    } else if rest.starts_with('[') {
+        format!("{prefix}{rest}")
+    } else {
+        format!("{prefix}.{rest}")
+    }
+}
+
+/// Several errors found at once (validation keeps going after the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Errors(pub Vec<Error>);
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(word, c);
+        if score > 0.8 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+/// `Result` with rolecall's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,52 @@
+//! rolecall: a permission evaluator for business dashboards.
+//!
+//! One core answers "may this subject do this action in this scope, and why?". A [`Policy`]
+//! (static, versioned, shipped to clients) and a [`Directory`] (dynamic data owned by the host
+//! application) compile into an [`Evaluator`] whose checks do no string work and no allocation.
+//!
+//! ```
+//! use rolecall::{Evaluator, Query};
+//!
+//! let policy = r#"
+//! rolecall: 1
+//! resources: { refunds: {}, transfers: {} }
+//! actions:
+//!   refunds.create: { requires: refunds:manage }
+//!   transfers.approve: { requires: transfers:authorize, distinct_from: created_by }
+//! roles:
+//!   operations: { grants: { refunds: [manage] } }
+//! "#;
+//! let directory = r#"
+//! scopes: [{ id: org }, { id: acme-cl, parent: org, kind: subtenant }]
+//! assignments: [{ subject: alice, role: operations, scope: org }]
+//! "#;
+//! let eval = Evaluator::from_text(policy, directory)?;
+//! assert!(eval.can(&Query::action("alice", "refunds.create", "acme-cl"))?);
+//! let d = eval.check(&Query::action("alice", "transfers.approve", "org").resource(&[("created_by", "bob")]))?;
+//! assert_eq!(d.reason.as_str(), "missing_permission");
+//! assert_eq!(d.message, "Requires Authorize on Transfers");
+//! # Ok::<(), rolecall::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod admin;
+mod bitset;
+mod de;
+mod directory;
+mod doc;
+mod error;
+mod eval;
+pub mod limits;
+pub mod model;
+mod names;
+mod policy;
+pub mod testfile;
+mod time;
+
+pub use admin::copy_allocation;
+pub use directory::Directory;
+pub use error::{Error, ErrorCode, Location, Result};
+pub use eval::{Decision, Evaluator, GrantSource, Query, Reason, SourceKind, Target};
+pub use names::{is_id, is_name};
+pub use policy::Policy;
+pub use time::Timestamp;

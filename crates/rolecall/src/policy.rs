@@ -1,0 +1,1059 @@
+//! The compiled policy: every name turned into a dense id, level implication closed, each role's
+//! closed grant set precomputed as a bitset over resource x level, and each action's forbid rules
+//! matched in advance. Compiling validates everything SPEC section 1 and 2 ask of a policy and
+//! reports every problem at once, each with its path.
+
+use crate::bitset::Bits;
+use crate::doc::{self, Node};
+use crate::error::{did_you_mean, Error, ErrorCode, Result};
+use crate::limits;
+use crate::model::{PolicyDoc, SubjectKind};
+use crate::names::{is_name, IdMap};
+use indexmap::IndexMap;
+use sha2::{Digest, Sha256};
+
+/// A level: `implied` has a bit for itself and every level it implies, transitively.
+#[derive(Debug, Clone)]
+pub(crate) struct LevelInfo {
+    pub name: String,
+    pub label: String,
+    pub implied: u64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ResourceInfo {
+    pub name: String,
+    pub label: String,
+    /// The levels this resource declares.
+    pub levels: u64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ActionInfo {
+    pub name: String,
+    pub label: String,
+    pub requires: Vec<u32>,
+    pub distinct_from: Option<String>,
+    /// Forbid rules that name this action or a permission it requires.
+    pub forbids: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RoleInfo {
+    pub name: String,
+    pub label: String,
+    pub perms: Bits,
+    pub actions: Bits,
+    pub assignable: bool,
+    pub max_holders: Option<u32>,
+    pub assignable_at: Option<Vec<String>>,
+    /// The roles of interest to constraints (exclusive groups, `max_holders`, `assignable_at`)
+    /// that this role is or includes, sorted. Kept small so a long include chain stays linear.
+    pub constrained: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ForbidRule {
+    pub kind: Option<SubjectKind>,
+    /// The permissions the rule's `permission` pattern matches (empty for an action rule).
+    pub perms: Bits,
+    /// `Some(pattern)` for an action rule.
+    pub action: Option<String>,
+    pub scope: Option<String>,
+}
+
+/// A compiled, validated policy. Cheap to share (`Arc<Policy>`), immutable.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub(crate) doc: PolicyDoc,
+    pub(crate) hash: String,
+    pub(crate) levels: Vec<LevelInfo>,
+    pub(crate) resources: Vec<ResourceInfo>,
+    pub(crate) actions: Vec<ActionInfo>,
+    pub(crate) roles: Vec<RoleInfo>,
+    pub(crate) dimensions: Vec<String>,
+    pub(crate) exclusive: Vec<Vec<u32>>,
+    pub(crate) forbids: Vec<ForbidRule>,
+    pub(crate) assign_requires: Option<u32>,
+    pub(crate) level_ix: IdMap,
+    pub(crate) resource_ix: IdMap,
+    pub(crate) action_ix: IdMap,
+    pub(crate) role_ix: IdMap,
+    pub(crate) dim_ix: IdMap,
+}
+
+impl Policy {
+    /// Parses and compiles a policy from YAML or JSON text.
+    ///
+    /// # Errors
+    /// The first problem found, with its path, line and column. Use [`Policy::validate`] to get
+    /// every problem at once.
+    pub fn parse(text: &str) -> Result<Policy> {
+        Self::parse_all(text).map_err(first)
+    }
+
+    /// Parses and compiles a policy, reporting every problem found.
+    ///
+    /// # Errors
+    /// Every validation error, each with its path and location.
+    pub fn parse_all(text: &str) -> Result<Policy, Vec<Error>> {
+        let node = doc::parse(text).map_err(|e| vec![e])?;
+        Self::from_node(&node)
+    }
+
+    pub(crate) fn from_node(node: &Node) -> Result<Policy, Vec<Error>> {
+        let doc: PolicyDoc = crate::de::from_node(node).map_err(|e| vec![e])?;
+        Self::compile(doc).map_err(|errs| errs.into_iter().map(|e| locate(e, node)).collect())
+    }
+
+    /// Compiles a policy document (already decoded, e.g. built in code).
+    ///
+    /// # Errors
+    /// Every validation error, each with its path (no location: there is no text).
+    pub fn from_doc(doc: PolicyDoc) -> Result<Policy, Vec<Error>> {
+        Self::compile(doc)
+    }
+
+    /// The policy hash: SHA-256 (hex) of the canonical JSON form of the policy. The same policy
+    /// written in YAML or JSON, with keys in any order, has the same hash.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// The policy as a document, with defaults filled in.
+    pub fn doc(&self) -> &PolicyDoc {
+        &self.doc
+    }
+
+    /// Action names, in declared order.
+    pub fn action_names(&self) -> impl Iterator<Item = &str> {
+        self.actions.iter().map(|a| a.name.as_str())
+    }
+
+    /// Role names, in declared order.
+    pub fn role_names(&self) -> impl Iterator<Item = &str> {
+        self.roles.iter().map(|r| r.name.as_str())
+    }
+
+    /// Resource names, in declared order.
+    pub fn resource_names(&self) -> impl Iterator<Item = &str> {
+        self.resources.iter().map(|r| r.name.as_str())
+    }
+
+    /// Level names, in declared order.
+    pub fn level_names(&self) -> impl Iterator<Item = &str> {
+        self.levels.iter().map(|l| l.name.as_str())
+    }
+
+    /// Every concrete permission (`resource:level`) a resource declares, in order.
+    pub fn permission_names(&self) -> Vec<String> {
+        (0..self.perm_count())
+            .filter(|p| self.perm_declared(*p))
+            .map(|p| self.perm_name(p))
+            .collect()
+    }
+
+    /// The dense id of an action, for the prepared fast path.
+    pub fn action_id(&self, name: &str) -> Option<u32> {
+        self.action_ix.get(name)
+    }
+
+    pub(crate) fn nlevels(&self) -> u32 {
+        self.levels.len() as u32
+    }
+
+    pub(crate) fn perm_count(&self) -> u32 {
+        self.resources.len() as u32 * self.nlevels()
+    }
+
+    pub(crate) fn perm_id(&self, resource: u32, level: u32) -> u32 {
+        resource * self.nlevels() + level
+    }
+
+    pub(crate) fn perm_parts(&self, perm: u32) -> (u32, u32) {
+        let n = self.nlevels().max(1);
+        (perm / n, perm % n)
+    }
+
+    fn perm_declared(&self, perm: u32) -> bool {
+        let (r, l) = self.perm_parts(perm);
+        self.resources
+            .get(r as usize)
+            .is_some_and(|res| res.levels >> l & 1 == 1)
+    }
+
+    /// `resource:level`.
+    pub(crate) fn perm_name(&self, perm: u32) -> String {
+        let (r, l) = self.perm_parts(perm);
+        format!(
+            "{}:{}",
+            self.resources
+                .get(r as usize)
+                .map_or("?", |x| x.name.as_str()),
+            self.levels.get(l as usize).map_or("?", |x| x.name.as_str())
+        )
+    }
+
+    /// `Authorize on Transfers`.
+    pub(crate) fn perm_label(&self, perm: u32) -> String {
+        let (r, l) = self.perm_parts(perm);
+        format!(
+            "{} on {}",
+            self.levels
+                .get(l as usize)
+                .map_or("?", |x| x.label.as_str()),
+            self.resources
+                .get(r as usize)
+                .map_or("?", |x| x.label.as_str())
+        )
+    }
+
+    pub(crate) fn action_name(&self, action: u32) -> &str {
+        self.actions
+            .get(action as usize)
+            .map_or("?", |a| a.name.as_str())
+    }
+
+    pub(crate) fn role_name(&self, role: u32) -> &str {
+        self.roles
+            .get(role as usize)
+            .map_or("?", |r| r.name.as_str())
+    }
+
+    /// Resolves a concrete permission (`transfers:authorize`) to its id.
+    pub(crate) fn resolve_perm(&self, text: &str) -> std::result::Result<u32, String> {
+        let (r, l) = text
+            .split_once(':')
+            .ok_or_else(|| format!("`{text}` is not a permission (`resource:level`)"))?;
+        if r == "*" || l == "*" {
+            return Err(format!("`{text}`: a wildcard is not allowed here"));
+        }
+        let rid = self.resource_ix.get(r).ok_or_else(|| {
+            with_hint(
+                format!("unknown resource `{r}`"),
+                did_you_mean(r, self.resource_ix.names()),
+            )
+        })?;
+        let lid = self.level_ix.get(l).ok_or_else(|| {
+            with_hint(
+                format!("unknown level `{l}`"),
+                did_you_mean(l, self.level_ix.names()),
+            )
+        })?;
+        let declared = self.resources.get(rid as usize).map_or(0, |x| x.levels);
+        if declared >> lid & 1 == 0 {
+            return Err(format!("resource `{r}` has no level `{l}`"));
+        }
+        Ok(self.perm_id(rid, lid))
+    }
+
+    /// Expands a permission pattern (`*` allowed on either side) into the permissions it names.
+    /// With `imply`, each level brings the levels it implies (grants); without, the pattern
+    /// matches exactly (except, forbid). Only levels a resource declares are included; naming an
+    /// explicit level that an explicit resource does not declare is an error.
+    pub(crate) fn expand_pattern(
+        &self,
+        text: &str,
+        imply: bool,
+    ) -> std::result::Result<Bits, (ErrorCode, String)> {
+        let (r, l) = text.split_once(':').ok_or_else(|| {
+            (
+                ErrorCode::InvalidValue,
+                format!("`{text}` is not a permission (`resource:level`)"),
+            )
+        })?;
+        let mut out = Bits::new(self.perm_count() as usize);
+        let resources: Vec<u32> = if r == "*" {
+            (0..self.resources.len() as u32).collect()
+        } else {
+            vec![self.resource_ix.get(r).ok_or_else(|| {
+                (
+                    ErrorCode::UnknownResource,
+                    with_hint(
+                        format!("unknown resource `{r}`"),
+                        did_you_mean(r, self.resource_ix.names()),
+                    ),
+                )
+            })?]
+        };
+        let mask: u64 = if l == "*" {
+            u64::MAX
+        } else {
+            let lid = self.level_ix.get(l).ok_or_else(|| {
+                (
+                    ErrorCode::UnknownLevel,
+                    with_hint(
+                        format!("unknown level `{l}`"),
+                        did_you_mean(l, self.level_ix.names()),
+                    ),
+                )
+            })?;
+            if r != "*" {
+                let declared = resources
+                    .first()
+                    .and_then(|rid| self.resources.get(*rid as usize))
+                    .map_or(0, |x| x.levels);
+                if declared >> lid & 1 == 0 {
+                    return Err((
+                        ErrorCode::UnknownLevel,
+                        format!("resource `{r}` has no level `{l}`"),
+                    ));
+                }
+            }
+            let level = self.levels.get(lid as usize).map_or(0, |x| x.implied);
+            if imply {
+                level
+            } else {
+                1 << lid
+            }
+        };
+        for rid in resources {
+            let declared = self.resources.get(rid as usize).map_or(0, |x| x.levels);
+            let m = mask & declared;
+            for lid in 0..self.nlevels() {
+                if m >> lid & 1 == 1 {
+                    out.set(self.perm_id(rid, lid));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn compile(mut doc: PolicyDoc) -> Result<Policy, Vec<Error>> {
+        let mut errs = Vec::new();
+        if doc.rolecall != 1 {
+            errs.push(
+                Error::new(
+                    ErrorCode::InvalidValue,
+                    "rolecall",
+                    format!("unsupported format version `{}`", doc.rolecall),
+                )
+                .with_help("this version of rolecall reads `rolecall: 1`"),
+            );
+        }
+        let levels_doc = doc.levels.get_or_insert_with(default_levels).clone();
+
+        // Levels.
+        let mut level_ix = IdMap::default();
+        if levels_doc.len() > limits::MAX_LEVELS {
+            errs.push(Error::new(
+                ErrorCode::LimitExceeded,
+                "levels",
+                format!("at most {} levels", limits::MAX_LEVELS),
+            ));
+        }
+        for (i, name) in levels_doc.keys().enumerate().take(limits::MAX_LEVELS) {
+            check_name(name, &format!("levels.{name}"), &mut errs);
+            level_ix.insert(name, i as u32);
+        }
+        let nl = levels_doc.len().min(limits::MAX_LEVELS);
+        let mut direct = vec![0u64; nl];
+        for (i, (name, l)) in levels_doc.iter().enumerate().take(nl) {
+            for (j, imp) in l.implies.iter().enumerate() {
+                match level_ix.get(imp) {
+                    Some(t) => {
+                        if let Some(d) = direct.get_mut(i) {
+                            *d |= 1 << t;
+                        }
+                    }
+                    None => errs.push(unknown(
+                        ErrorCode::UnknownLevel,
+                        &format!("levels.{name}.implies[{j}]"),
+                        "level",
+                        imp,
+                        level_ix.names(),
+                    )),
+                }
+            }
+        }
+        let implied = close_levels(&direct, &levels_doc, &mut errs);
+        let levels: Vec<LevelInfo> = levels_doc
+            .iter()
+            .take(nl)
+            .enumerate()
+            .map(|(i, (name, l))| LevelInfo {
+                name: name.clone(),
+                label: l.label.clone().unwrap_or_else(|| capitalize(name)),
+                implied: implied.get(i).copied().unwrap_or(0),
+            })
+            .collect();
+        let all_levels: u64 = if nl >= 64 { u64::MAX } else { (1u64 << nl) - 1 };
+
+        // Resources.
+        let mut resource_ix = IdMap::default();
+        let mut resources = Vec::with_capacity(doc.resources.len());
+        if doc.resources.len() > limits::MAX_POLICY_ITEMS {
+            errs.push(Error::new(
+                ErrorCode::LimitExceeded,
+                "resources",
+                format!("at most {} resources", limits::MAX_POLICY_ITEMS),
+            ));
+        }
+        for (name, r) in doc.resources.iter().take(limits::MAX_POLICY_ITEMS) {
+            let path = format!("resources.{name}");
+            check_name(name, &path, &mut errs);
+            let mut mask = 0u64;
+            match &r.levels {
+                None => mask = all_levels,
+                Some(ls) => {
+                    for (j, l) in ls.iter().enumerate() {
+                        match level_ix.get(l) {
+                            Some(t) => mask |= 1 << t,
+                            None => errs.push(unknown(
+                                ErrorCode::UnknownLevel,
+                                &format!("{path}.levels[{j}]"),
+                                "level",
+                                l,
+                                level_ix.names(),
+                            )),
+                        }
+                    }
+                    if ls.is_empty() {
+                        errs.push(Error::new(
+                            ErrorCode::InvalidValue,
+                            format!("{path}.levels"),
+                            "a resource needs at least one level",
+                        ));
+                    }
+                }
+            }
+            resource_ix.insert(name, resources.len() as u32);
+            resources.push(ResourceInfo {
+                name: name.clone(),
+                label: r.label.clone().unwrap_or_else(|| humanize(name)),
+                levels: mask,
+            });
+        }
+
+        let mut policy = Policy {
+            doc: PolicyDoc {
+                levels: Some(levels_doc),
+                ..doc.clone()
+            },
+            hash: String::new(),
+            levels,
+            resources,
+            actions: Vec::new(),
+            roles: Vec::new(),
+            dimensions: Vec::new(),
+            exclusive: Vec::new(),
+            forbids: Vec::new(),
+            assign_requires: None,
+            level_ix,
+            resource_ix,
+            action_ix: IdMap::default(),
+            role_ix: IdMap::default(),
+            dim_ix: IdMap::default(),
+        };
+
+        // Actions.
+        for (i, (name, a)) in doc
+            .actions
+            .iter()
+            .enumerate()
+            .take(limits::MAX_POLICY_ITEMS)
+        {
+            let path = format!("actions.{name}");
+            match name.split_once('.') {
+                Some((x, y)) if is_name(x) && is_name(y) => {}
+                _ => errs.push(
+                    Error::new(
+                        ErrorCode::InvalidValue,
+                        path.clone(),
+                        format!("`{name}` is not an action name"),
+                    )
+                    .with_help(
+                        "an action name is two names joined by a dot, like `transfers.approve`",
+                    ),
+                ),
+            }
+            let mut requires = Vec::new();
+            if a.requires.0.is_empty() {
+                errs.push(Error::new(
+                    ErrorCode::InvalidValue,
+                    format!("{path}.requires"),
+                    "an action must require at least one permission",
+                ));
+            }
+            if a.requires.0.len() > limits::MAX_REQUIRES {
+                errs.push(Error::new(
+                    ErrorCode::LimitExceeded,
+                    format!("{path}.requires"),
+                    format!("at most {} permissions", limits::MAX_REQUIRES),
+                ));
+            }
+            let single = a.requires.0.len() == 1;
+            for (j, p) in a.requires.0.iter().enumerate().take(limits::MAX_REQUIRES) {
+                let ppath = if single {
+                    format!("{path}.requires")
+                } else {
+                    format!("{path}.requires[{j}]")
+                };
+                match policy.resolve_perm(p) {
+                    Ok(id) if requires.contains(&id) => errs.push(Error::new(
+                        ErrorCode::DuplicateId,
+                        ppath,
+                        format!("`{p}` is required twice"),
+                    )),
+                    Ok(id) => requires.push(id),
+                    Err(m) => errs.push(perm_error(ppath, m)),
+                }
+            }
+            policy.action_ix.insert(name, i as u32);
+            policy.actions.push(ActionInfo {
+                name: name.clone(),
+                label: a
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| humanize(&name.replace('.', " "))),
+                requires,
+                distinct_from: a.distinct_from.clone(),
+                forbids: Vec::new(),
+            });
+        }
+
+        // Dimensions.
+        if doc.dimensions.len() > limits::MAX_DIMENSIONS {
+            errs.push(Error::new(
+                ErrorCode::LimitExceeded,
+                "dimensions",
+                format!("at most {} dimensions", limits::MAX_DIMENSIONS),
+            ));
+        }
+        for (i, d) in doc
+            .dimensions
+            .iter()
+            .enumerate()
+            .take(limits::MAX_DIMENSIONS)
+        {
+            let path = format!("dimensions[{i}]");
+            check_name(d, &path, &mut errs);
+            if policy.dim_ix.get(d).is_some() {
+                errs.push(Error::new(
+                    ErrorCode::DuplicateId,
+                    path,
+                    format!("dimension `{d}` is declared twice"),
+                ));
+            } else {
+                policy.dim_ix.insert(d, policy.dimensions.len() as u32);
+                policy.dimensions.push(d.clone());
+            }
+        }
+
+        compile_roles(&mut policy, &doc, &mut errs);
+        compile_constraints(&mut policy, &doc, &mut errs);
+
+        if let Some(p) = &doc.administration.assign_requires {
+            match policy.resolve_perm(p) {
+                Ok(id) => policy.assign_requires = Some(id),
+                Err(m) => errs.push(perm_error("administration.assign_requires".into(), m)),
+            }
+        }
+
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        policy.hash = hash_doc(&policy.doc);
+        Ok(policy)
+    }
+}
+
+fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
+    let nperm = policy.perm_count() as usize;
+    let nact = policy.actions.len();
+    for (i, name) in doc.roles.keys().enumerate().take(limits::MAX_POLICY_ITEMS) {
+        check_name(name, &format!("roles.{name}"), errs);
+        policy.role_ix.insert(name, i as u32);
+    }
+    let n = doc.roles.len().min(limits::MAX_POLICY_ITEMS);
+    let mut includes: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (i, (name, r)) in doc.roles.iter().enumerate().take(n) {
+        let path = format!("roles.{name}");
+        let mut perms = Bits::new(nperm);
+        let mut actions = Bits::new(nact);
+        for (j, inc) in r.includes.iter().enumerate() {
+            match policy.role_ix.get(inc) {
+                Some(t) => {
+                    if let Some(v) = includes.get_mut(i) {
+                        v.push(t);
+                    }
+                }
+                None => errs.push(unknown(
+                    ErrorCode::UnknownRole,
+                    &format!("{path}.includes[{j}]"),
+                    "role",
+                    inc,
+                    policy.role_ix.names(),
+                )),
+            }
+        }
+        for (res, lv) in &r.grants {
+            for (j, l) in lv.0.iter().enumerate() {
+                let gpath = if lv.0.len() == 1 {
+                    format!("{path}.grants.{res}")
+                } else {
+                    format!("{path}.grants.{res}[{j}]")
+                };
+                match policy.expand_pattern(&format!("{res}:{l}"), true) {
+                    Ok(bits) => perms.union_with(&bits.0),
+                    Err((code, m)) => errs.push(Error::new(code, gpath, m)),
+                }
+            }
+        }
+        for (j, a) in r.actions.iter().enumerate() {
+            match policy.action_ix.get(a) {
+                Some(t) => actions.set(t),
+                None => errs.push(unknown(
+                    ErrorCode::UnknownAction,
+                    &format!("{path}.actions[{j}]"),
+                    "action",
+                    a,
+                    policy.action_ix.names(),
+                )),
+            }
+        }
+        if r.max_holders == Some(0) {
+            errs.push(Error::new(
+                ErrorCode::InvalidValue,
+                format!("{path}.max_holders"),
+                "`max_holders` must be at least 1",
+            ));
+        }
+        for (j, k) in r.assignable_at.iter().flatten().enumerate() {
+            check_name(k, &format!("{path}.assignable_at[{j}]"), errs);
+        }
+        policy.roles.push(RoleInfo {
+            name: name.clone(),
+            label: r.label.clone().unwrap_or_else(|| humanize(name)),
+            perms,
+            actions,
+            assignable: r.assignable.unwrap_or(true),
+            max_holders: r.max_holders,
+            assignable_at: r.assignable_at.clone(),
+            constrained: Vec::new(),
+        });
+    }
+
+    // Which roles constraints care about.
+    let mut interesting = vec![false; n];
+    for group in &doc.constraints.exclusive_roles {
+        for r in group {
+            if let Some(id) = policy.role_ix.get(r) {
+                if let Some(x) = interesting.get_mut(id as usize) {
+                    *x = true;
+                }
+            }
+        }
+    }
+    for (i, r) in policy.roles.iter().enumerate() {
+        if r.max_holders.is_some() || r.assignable_at.is_some() {
+            if let Some(x) = interesting.get_mut(i) {
+                *x = true;
+            }
+        }
+    }
+
+    // Close over includes in topological order (Kahn: iterative, linear in the graph).
+    let Some(order) = topo_order(&includes) else {
+        let cycle = find_cycle(&includes);
+        let names: Vec<&str> = cycle.iter().map(|r| policy.role_name(*r)).collect();
+        let first = names.first().copied().unwrap_or("?");
+        errs.push(Error::new(
+            ErrorCode::Cycle,
+            format!("roles.{first}.includes"),
+            format!(
+                "roles include each other in a cycle: {} → {first}",
+                names.join(" → ")
+            ),
+        ));
+        return;
+    };
+    for &i in &order {
+        let mut perms = policy
+            .roles
+            .get(i as usize)
+            .map(|r| r.perms.clone())
+            .unwrap_or_default();
+        let mut actions = policy
+            .roles
+            .get(i as usize)
+            .map(|r| r.actions.clone())
+            .unwrap_or_default();
+        let mut constrained: Vec<u32> = if interesting.get(i as usize).copied().unwrap_or(false) {
+            vec![i]
+        } else {
+            Vec::new()
+        };
+        for &inc in includes.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            if let Some(r) = policy.roles.get(inc as usize) {
+                perms.union_with(&r.perms.0);
+                actions.union_with(&r.actions.0);
+                constrained.extend_from_slice(&r.constrained);
+            }
+        }
+        constrained.sort_unstable();
+        constrained.dedup();
+        if let Some(r) = policy.roles.get_mut(i as usize) {
+            r.perms = perms;
+            r.actions = actions;
+            r.constrained = constrained;
+        }
+    }
+}
+
+fn compile_constraints(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
+    for (i, group) in doc.constraints.exclusive_roles.iter().enumerate() {
+        let mut ids = Vec::new();
+        for (j, r) in group.iter().enumerate() {
+            match policy.role_ix.get(r) {
+                Some(id) => ids.push(id),
+                None => errs.push(unknown(
+                    ErrorCode::UnknownRole,
+                    &format!("constraints.exclusive_roles[{i}][{j}]"),
+                    "role",
+                    r,
+                    policy.role_ix.names(),
+                )),
+            }
+        }
+        if group.len() < 2 {
+            errs.push(Error::new(
+                ErrorCode::InvalidValue,
+                format!("constraints.exclusive_roles[{i}]"),
+                "an exclusive group needs at least two roles",
+            ));
+        }
+        policy.exclusive.push(ids);
+    }
+    // A role that includes two roles of one exclusive group could never be held.
+    for role in &policy.roles {
+        for (i, group) in policy.exclusive.iter().enumerate() {
+            let held: Vec<&u32> = group
+                .iter()
+                .filter(|g| role.constrained.binary_search(g).is_ok())
+                .collect();
+            if held.len() >= 2 {
+                errs.push(Error::new(
+                    ErrorCode::ExclusiveRoles,
+                    format!("roles.{}", role.name),
+                    format!("role `{}` includes `{}` and `{}`, which `constraints.exclusive_roles[{i}]` keeps apart", role.name, policy.role_name(*held[0]), policy.role_name(*held[1])),
+                ));
+            }
+        }
+    }
+    for (i, f) in doc.constraints.forbid.iter().enumerate() {
+        let path = format!("constraints.forbid[{i}]");
+        let mut perms = Bits::new(policy.perm_count() as usize);
+        match (&f.permission, &f.action) {
+            (Some(p), None) => match policy.expand_pattern(p, false) {
+                Ok(b) => perms = b,
+                Err((code, m)) => errs.push(Error::new(code, format!("{path}.permission"), m)),
+            },
+            (None, Some(a)) => {
+                let ok = match a.split_once('.') {
+                    Some((x, "*")) => x == "*" || is_name(x),
+                    _ => policy.action_ix.get(a).is_some(),
+                };
+                if !ok {
+                    errs.push(unknown(
+                        ErrorCode::UnknownAction,
+                        &format!("{path}.action"),
+                        "action",
+                        a,
+                        policy.action_ix.names(),
+                    ));
+                }
+            }
+            _ => errs.push(Error::new(
+                ErrorCode::InvalidValue,
+                path.clone(),
+                "a forbid rule names exactly one of `permission` or `action`",
+            )),
+        }
+        let rule = ForbidRule {
+            kind: f.subject_kind,
+            perms,
+            action: f.action.clone(),
+            scope: f.scope.clone(),
+        };
+        let id = policy.forbids.len() as u32;
+        for a in policy.actions.iter_mut() {
+            if forbid_matches_action(&rule, a) {
+                a.forbids.push(id);
+            }
+        }
+        policy.forbids.push(rule);
+    }
+}
+
+pub(crate) fn forbid_matches_action(rule: &ForbidRule, a: &ActionInfo) -> bool {
+    match &rule.action {
+        Some(pat) => match pat.split_once('.') {
+            Some(("*", "*")) => true,
+            Some((x, "*")) => a.name.split_once('.').is_some_and(|(y, _)| x == y),
+            _ => *pat == a.name,
+        },
+        None => a.requires.iter().any(|p| rule.perms.has(*p)),
+    }
+}
+
+/// Transitive closure of level implication, detecting cycles.
+fn close_levels(
+    direct: &[u64],
+    doc: &IndexMap<String, crate::model::LevelDoc>,
+    errs: &mut Vec<Error>,
+) -> Vec<u64> {
+    let graph: Vec<Vec<u32>> = direct
+        .iter()
+        .map(|m| (0..64u32).filter(|b| m >> b & 1 == 1).collect())
+        .collect();
+    let Some(order) = topo_order(&graph) else {
+        let cycle = find_cycle(&graph);
+        let names: Vec<&str> = cycle
+            .iter()
+            .filter_map(|i| doc.get_index(*i as usize).map(|(k, _)| k.as_str()))
+            .collect();
+        let first = names.first().copied().unwrap_or("?");
+        errs.push(Error::new(
+            ErrorCode::Cycle,
+            format!("levels.{first}.implies"),
+            format!(
+                "levels imply each other in a cycle: {} → {first}",
+                names.join(" → ")
+            ),
+        ));
+        return vec![0; direct.len()];
+    };
+    let mut closed: Vec<u64> = (0..direct.len()).map(|i| 1u64 << i).collect();
+    for i in order {
+        let mut m = closed.get(i as usize).copied().unwrap_or(0);
+        for &t in graph.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            m |= closed.get(t as usize).copied().unwrap_or(0);
+        }
+        if let Some(c) = closed.get_mut(i as usize) {
+            *c = m;
+        }
+    }
+    closed
+}
+
+/// Nodes ordered so that each comes after everything it points to; `None` on a cycle.
+pub(crate) fn topo_order(edges: &[Vec<u32>]) -> Option<Vec<u32>> {
+    let n = edges.len();
+    // Reverse graph: who points at me.
+    let mut pending: Vec<usize> = edges.iter().map(Vec::len).collect();
+    let mut rev: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (i, out) in edges.iter().enumerate() {
+        for &t in out {
+            if let Some(r) = rev.get_mut(t as usize) {
+                r.push(i as u32);
+            }
+        }
+    }
+    let mut ready: Vec<u32> = (0..n as u32)
+        .filter(|i| pending.get(*i as usize) == Some(&0))
+        .collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(i) = ready.pop() {
+        order.push(i);
+        for &from in rev.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            if let Some(p) = pending.get_mut(from as usize) {
+                *p -= 1;
+                if *p == 0 {
+                    ready.push(from);
+                }
+            }
+        }
+    }
+    (order.len() == n).then_some(order)
+}
+
+/// One cycle of a graph that has one (following edges among nodes not in a topological order).
+pub(crate) fn find_cycle(edges: &[Vec<u32>]) -> Vec<u32> {
+    // Nodes that can reach a cycle have an out-edge to another such node; walk until a repeat.
+    let n = edges.len();
+    let mut on_cycle_path = vec![false; n];
+    let mut in_cycle = vec![true; n];
+    // Peel nodes that cannot be on a cycle (no out-edges into the remaining set).
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in 0..n {
+            if in_cycle.get(i) == Some(&true)
+                && !edges
+                    .get(i)
+                    .is_some_and(|e| e.iter().any(|t| in_cycle.get(*t as usize) == Some(&true)))
+            {
+                if let Some(x) = in_cycle.get_mut(i) {
+                    *x = false;
+                }
+                changed = true;
+            }
+        }
+    }
+    let Some(start) = (0..n).find(|i| in_cycle.get(*i) == Some(&true)) else {
+        return Vec::new();
+    };
+    let mut path = Vec::new();
+    let mut cur = start as u32;
+    while !on_cycle_path.get(cur as usize).copied().unwrap_or(true) {
+        if let Some(x) = on_cycle_path.get_mut(cur as usize) {
+            *x = true;
+        }
+        path.push(cur);
+        cur = edges
+            .get(cur as usize)
+            .and_then(|e| {
+                e.iter()
+                    .copied()
+                    .find(|t| in_cycle.get(*t as usize) == Some(&true))
+            })
+            .unwrap_or(cur);
+    }
+    let from = path.iter().position(|p| *p == cur).unwrap_or(0);
+    path.split_off(from)
+}
+
+fn default_levels() -> IndexMap<String, crate::model::LevelDoc> {
+    use crate::model::LevelDoc;
+    let mut m = IndexMap::new();
+    m.insert("view".to_owned(), LevelDoc::default());
+    m.insert(
+        "manage".to_owned(),
+        LevelDoc {
+            implies: vec!["view".into()],
+            label: None,
+        },
+    );
+    m.insert(
+        "authorize".to_owned(),
+        LevelDoc {
+            implies: vec!["view".into()],
+            label: None,
+        },
+    );
+    m
+}
+
+pub(crate) fn check_name(name: &str, path: &str, errs: &mut Vec<Error>) {
+    if !is_name(name) {
+        errs.push(
+            Error::new(
+                ErrorCode::InvalidValue,
+                path,
+                format!("`{name}` is not a valid name"),
+            )
+            .with_help("names are lowercase letters, digits and `_`, starting with a letter"),
+        );
+    }
+}
+
+pub(crate) fn unknown<'a>(
+    code: ErrorCode,
+    path: &str,
+    what: &str,
+    name: &str,
+    known: impl Iterator<Item = &'a str>,
+) -> Error {
+    let e = Error::new(code, path, format!("unknown {what} `{name}`"));
+    match did_you_mean(name, known) {
+        Some(h) => e.with_help(h),
+        None => e,
+    }
+}
+
+fn perm_error(path: String, message: String) -> Error {
+    let code = if message.starts_with("unknown resource") {
+        ErrorCode::UnknownResource
+    } else if message.starts_with("unknown level") || message.contains("has no level") {
+        ErrorCode::UnknownLevel
+    } else {
+        ErrorCode::InvalidValue
+    };
+    let (msg, help) = match message.split_once("; ") {
+        Some((m, h)) => (m.to_owned(), Some(h.to_owned())),
+        None => (message, None),
+    };
+    let e = Error::new(code, path, msg);
+    match help {
+        Some(h) => e.with_help(h),
+        None => e,
+    }
+}
+
+fn with_hint(message: String, hint: Option<String>) -> String {
+    match hint {
+        Some(h) => format!("{message}; {h}"),
+        None => message,
+    }
+}
+
+pub(crate) fn first(mut errs: Vec<Error>) -> Error {
+    if errs.is_empty() {
+        Error::new(ErrorCode::InvalidValue, "", "invalid input")
+    } else {
+        errs.swap_remove(0)
+    }
+}
+
+/// Attaches the line and column of an error's path, looked up in the parsed text.
+pub(crate) fn locate(mut e: Error, node: &Node) -> Error {
+    if e.location.is_none() {
+        e.location = Some(node.locate(&e.path));
+    }
+    e
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn humanize(s: &str) -> String {
+    capitalize(&s.replace('_', " "))
+}
+
+/// SHA-256 (hex) of the canonical JSON form: object keys sorted, no insignificant white space.
+pub(crate) fn hash_doc<T: serde::Serialize>(doc: &T) -> String {
+    let value = serde_json::to_value(doc).unwrap_or(serde_json::Value::Null);
+    let mut out = String::new();
+    canonical_json(&value, &mut out);
+    let digest = Sha256::digest(out.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn canonical_json(v: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push(':');
+                if let Some(x) = m.get(*k) {
+                    canonical_json(x, out);
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical_json(x, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}

@@ -20,10 +20,6 @@ impl SetArena {
         }
     }
 
-    pub fn words(&self) -> usize {
-        self.words
-    }
-
     /// Adds a set, returning its id.
     pub fn push(&mut self, set: &[u64]) -> SetId {
         let id = self.len() as SetId;
@@ -89,12 +85,6 @@ impl Bits {
         for (i, a) in self.0.iter_mut().enumerate() {
             *a &= other.get(i).copied().unwrap_or(0);
         }
-    }
-    pub fn is_subset_of(&self, other: &[u64]) -> bool {
-        self.0
-            .iter()
-            .enumerate()
-            .all(|(i, a)| a & !other.get(i).copied().unwrap_or(0) == 0)
     }
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|w| *w == 0)

@@ -104,11 +104,6 @@ impl Node {
     }
 }
 
-/// Tells JSON from YAML by the first non-blank character.
-pub(crate) fn looks_like_json(text: &str) -> bool {
-    matches!(text.trim_start().chars().next(), Some('{') | Some('['))
-}
-
 enum Frame {
     Seq(Vec<Node>, Location),
     Map(Vec<(Node, Node)>, Location, Option<Node>),

@@ -185,10 +185,6 @@ pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
     }
 }
 
-/// Several errors found at once (validation keeps going after the first).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Errors(pub Vec<Error>);
-
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
 pub(crate) fn did_you_mean<'a>(
     word: &str,

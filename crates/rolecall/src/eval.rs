@@ -190,13 +190,6 @@ impl Default for QCtx {
     }
 }
 
-impl QCtx {
-    /// Every dimension `"*"`: "in some context".
-    pub fn star() -> Self {
-        QCtx([STAR; MAX_DIMENSIONS])
-    }
-}
-
 /// A query resolved to dense ids.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Resolved {
@@ -495,9 +488,10 @@ impl Evaluator {
         rules.iter().all(|rule| {
             let v = q.0.get(rule.dim as usize).copied().unwrap_or(ABSENT);
             match v {
-                ABSENT | UNKNOWN_VALUE => false,
+                ABSENT => false,
                 STAR => true,
-                ANY_STRICT => rule.any,
+                // A value no assignment lists still satisfies a rule that accepts any value.
+                ANY_STRICT | UNKNOWN_VALUE => rule.any,
                 _ => rule.any || rule.values.binary_search(&v).is_ok(),
             }
         })
@@ -806,11 +800,9 @@ impl Evaluator {
                 let mut dims: Vec<&str> = Vec::new();
                 let key_owner = self.key_of(r.subject).map(|k| k.owner);
                 for src in self.sources(key_owner.unwrap_or(r.subject)) {
-                    if !self.covers(src, r.scope)
-                        || !self.dir.perm_sets.has(src.perms, first)
-                            && !(r.action != NONE
-                                && self.dir.action_sets.has(src.actions, r.action))
-                    {
+                    let holds = self.dir.perm_sets.has(src.perms, first)
+                        || (r.action != NONE && self.dir.action_sets.has(src.actions, r.action));
+                    if !holds || !self.covers(src, r.scope) {
                         continue;
                     }
                     for rule in self

@@ -31,22 +31,30 @@
 
 mod admin;
 mod bitset;
+mod bulk;
 mod de;
+mod diff;
 mod directory;
 mod doc;
 mod error;
 mod eval;
+#[cfg(feature = "gen")]
+pub mod gen;
 pub mod limits;
 pub mod model;
 mod names;
 mod policy;
+mod snapshot;
 pub mod testfile;
 mod time;
 
 pub use admin::copy_allocation;
+pub use bulk::{count_effective, EffectiveEntry, SourceTrace, Trace};
+pub use diff::{diff, AccessChange, AccessDiff};
 pub use directory::Directory;
 pub use error::{Error, ErrorCode, Location, Result};
 pub use eval::{Decision, Evaluator, GrantSource, Query, Reason, SourceKind, Target};
 pub use names::{is_id, is_name};
 pub use policy::Policy;
+pub use snapshot::{Snapshot, SnapshotScope};
 pub use time::Timestamp;

@@ -58,10 +58,6 @@ impl IdMap {
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.names.iter().map(String::as_str)
     }
-
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
 }
 
 #[cfg(test)]

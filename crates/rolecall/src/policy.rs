@@ -732,11 +732,11 @@ fn compile_constraints(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Erro
                 .iter()
                 .filter(|g| role.constrained.binary_search(g).is_ok())
                 .collect();
-            if held.len() >= 2 {
+            if let [a, b, ..] = held.as_slice() {
                 errs.push(Error::new(
                     ErrorCode::ExclusiveRoles,
                     format!("roles.{}", role.name),
-                    format!("role `{}` includes `{}` and `{}`, which `constraints.exclusive_roles[{i}]` keeps apart", role.name, policy.role_name(*held[0]), policy.role_name(*held[1])),
+                    format!("role `{}` includes `{}` and `{}`, which `constraints.exclusive_roles[{i}]` keeps apart", role.name, policy.role_name(**a), policy.role_name(**b)),
                 ));
             }
         }

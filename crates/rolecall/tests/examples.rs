@@ -1,4 +1,5 @@
 //! Every example policy test file under `examples/policies` passes through the library runner.
+#![allow(clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,277 @@
+//! Client snapshots (SPEC section 5): what a browser needs to decide for one subject, and
+//! nothing about anyone else. A snapshot holds the subject's own grant sources (for an API key,
+//! the key and its owner's sources) and the scopes they reach; ancestors outside those subtrees
+//! appear only when the policy itself names them (forbid scopes) or a key's owner holds
+//! something there, and then as unreachable placeholders that keep ancestry exact.
+
+use crate::directory::{build_scopes, Directory, Origin, NONE};
+use crate::error::{Error, ErrorCode, Result};
+use crate::eval::Evaluator;
+use crate::model::{ApiKeyDoc, AssignmentDoc, DirectoryDoc, GrantDoc, ScopeDoc, Text};
+use crate::policy::Policy;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// The snapshot format version.
+pub const SNAPSHOT_VERSION: u32 = 1;
+
+/// A scope in a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotScope {
+    /// The id.
+    pub id: String,
+    /// The nearest ancestor the snapshot holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// The kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// False for a placeholder ancestor: known so ancestry is exact, never decided on.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub reachable: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// One subject's view of a directory, for a browser.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Snapshot {
+    /// Format version.
+    pub rolecall_snapshot: u32,
+    /// The hash of the policy it was taken under.
+    pub policy_hash: String,
+    /// Whose snapshot it is.
+    pub subject: String,
+    /// The scopes it can reach (and placeholders).
+    pub scopes: Vec<SnapshotScope>,
+    /// Its assignments, with their directory indexes.
+    pub assignments: Vec<(usize, AssignmentDoc)>,
+    /// Its direct grants, with their directory indexes.
+    pub grants: Vec<(usize, GrantDoc)>,
+    /// Its API key, when the subject is one (the owner's sources are in the lists above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<(usize, ApiKeyDoc)>,
+}
+
+impl Snapshot {
+    /// Reads a snapshot from JSON.
+    ///
+    /// # Errors
+    /// `syntax` or `invalid_value`, with the line and column.
+    pub fn from_json(text: &str) -> Result<Snapshot> {
+        serde_json::from_str(text).map_err(|e| {
+            let mut err = Error::new(
+                ErrorCode::InvalidValue,
+                "",
+                format!("invalid snapshot: {e}"),
+            );
+            err.location = Some(crate::Location {
+                line: e.line(),
+                column: e.column(),
+            });
+            err
+        })
+    }
+
+    /// The snapshot as JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl Evaluator {
+    /// The snapshot of one subject. An unknown subject gets an empty snapshot (it holds nothing).
+    pub fn snapshot(&self, subject: &str) -> Snapshot {
+        let d = &self.dir;
+        let doc = &d.doc;
+        let s = d.subjects.get(subject).unwrap_or(NONE);
+        let key = self.key_of(s);
+        let owner = key.map_or(s, |k| k.owner);
+        let own = d
+            .subject_info
+            .get(owner as usize)
+            .map_or(&[][..], |i| i.sources.as_slice());
+        let n = d.scopes.len();
+        // Reachable: the subtrees of the subject's sources (of the key, for a key).
+        let mut reach = vec![false; n];
+        let roots: Vec<u32> = match key {
+            Some(k) => vec![k.source.scope],
+            None => own.iter().map(|x| x.scope).collect(),
+        };
+        for &r in &roots {
+            if let Some(x) = reach.get_mut(r as usize) {
+                *x = true;
+            }
+        }
+        for &sc in &d.scopes.preorder {
+            let p = d.scopes.parent.get(sc as usize).copied().unwrap_or(NONE);
+            if p != NONE && reach.get(p as usize).copied().unwrap_or(false) {
+                if let Some(x) = reach.get_mut(sc as usize) {
+                    *x = true;
+                }
+            }
+        }
+        // Placeholders: forbid scopes and, for a key, its owner's source scopes, when unreachable.
+        let mut keep = reach.clone();
+        let mut placeholders: Vec<u32> = d
+            .forbid_scopes
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|x| *x != NONE)
+            .collect();
+        if key.is_some() {
+            placeholders.extend(own.iter().map(|x| x.scope));
+        }
+        for p in placeholders {
+            if let Some(x) = keep.get_mut(p as usize) {
+                *x = true;
+            }
+        }
+        let nearest_kept = |mut x: u32| loop {
+            x = d.scopes.parent.get(x as usize).copied().unwrap_or(NONE);
+            if x == NONE || keep.get(x as usize).copied().unwrap_or(false) {
+                return x;
+            }
+        };
+        let scopes = d
+            .scopes
+            .preorder
+            .iter()
+            .filter(|sc| keep.get(**sc as usize).copied().unwrap_or(false))
+            .map(|&sc| {
+                let reachable = reach.get(sc as usize).copied().unwrap_or(false);
+                let parent = nearest_kept(sc);
+                SnapshotScope {
+                    id: d.scopes.name(sc).to_owned(),
+                    parent: (parent != NONE).then(|| d.scopes.name(parent).to_owned()),
+                    kind: if reachable {
+                        d.scopes.kind.get(sc as usize).cloned().flatten()
+                    } else {
+                        None
+                    },
+                    reachable,
+                }
+            })
+            .collect();
+        let mut assignments = Vec::new();
+        let mut grants = Vec::new();
+        for src in own {
+            match src.origin {
+                Origin::Assignment(i) => {
+                    if let Some(a) = doc.assignments.get(i as usize) {
+                        assignments.push((i as usize, a.clone()));
+                    }
+                }
+                Origin::Grant(i) => {
+                    if let Some(g) = doc.grants.get(i as usize) {
+                        grants.push((i as usize, g.clone()));
+                    }
+                }
+                Origin::Key(_) => {}
+            }
+        }
+        let api_key = key.and_then(|k| match k.source.origin {
+            Origin::Key(i) => doc
+                .api_keys
+                .get(i as usize)
+                .map(|x| (i as usize, x.clone())),
+            _ => None,
+        });
+        Snapshot {
+            rolecall_snapshot: SNAPSHOT_VERSION,
+            policy_hash: self.policy.hash().to_owned(),
+            subject: subject.to_owned(),
+            scopes,
+            assignments,
+            grants,
+            api_key,
+        }
+    }
+
+    /// An evaluator that decides for the snapshot's subject exactly as the server does, at every
+    /// reachable scope; any other scope is `out_of_scope`.
+    ///
+    /// # Errors
+    /// `policy_mismatch` when the snapshot was taken under another policy; `invalid_value` when
+    /// it is inconsistent.
+    pub fn from_snapshot(policy: Arc<Policy>, snap: &Snapshot) -> Result<Evaluator> {
+        if snap.policy_hash != policy.hash() {
+            return Err(Error::new(
+                ErrorCode::PolicyMismatch,
+                "policy_hash",
+                "the snapshot was taken under another policy; fetch a new snapshot",
+            ));
+        }
+        if snap.rolecall_snapshot != SNAPSHOT_VERSION {
+            return Err(Error::new(
+                ErrorCode::InvalidValue,
+                "rolecall_snapshot",
+                format!("unsupported snapshot version `{}`", snap.rolecall_snapshot),
+            ));
+        }
+        let doc = DirectoryDoc {
+            scopes: snap
+                .scopes
+                .iter()
+                .map(|s| ScopeDoc {
+                    id: Text(s.id.clone()),
+                    parent: s.parent.clone().map(Text),
+                    kind: s.kind.clone(),
+                    label: None,
+                })
+                .collect(),
+            assignments: snap.assignments.iter().map(|(_, a)| a.clone()).collect(),
+            grants: snap.grants.iter().map(|(_, g)| g.clone()).collect(),
+            api_keys: snap.api_key.iter().map(|(_, k)| k.clone()).collect(),
+        };
+        let mut errs = Vec::new();
+        let mut scopes = build_scopes(&doc, &mut errs, false);
+        for (i, s) in snap.scopes.iter().enumerate() {
+            if let Some(r) = scopes.reachable.get_mut(i) {
+                *r = s.reachable;
+            }
+        }
+        let mut dir = Directory::empty(&policy, scopes, doc);
+        dir.resolve_forbid_scopes(&policy, &mut errs, false);
+        dir.build_sources(&policy, &mut errs);
+        if let Some(e) = errs.into_iter().next() {
+            return Err(Error::new(
+                ErrorCode::InvalidValue,
+                e.path,
+                format!("inconsistent snapshot: {}", e.message),
+            ));
+        }
+        // Keep the server's indexes, so decisions name the same sources.
+        let remap = |o: Origin| match o {
+            Origin::Assignment(i) => {
+                Origin::Assignment(snap.assignments.get(i as usize).map_or(i, |x| x.0 as u32))
+            }
+            Origin::Grant(i) => {
+                Origin::Grant(snap.grants.get(i as usize).map_or(i, |x| x.0 as u32))
+            }
+            Origin::Key(i) => Origin::Key(snap.api_key.as_ref().map_or(i, |x| x.0 as u32)),
+        };
+        for info in &mut dir.subject_info {
+            for src in &mut info.sources {
+                src.origin = remap(src.origin);
+            }
+        }
+        for k in &mut dir.keys {
+            k.source.origin = remap(k.source.origin);
+        }
+        Ok(Evaluator {
+            policy,
+            dir,
+            snapshot: true,
+        })
+    }
+}

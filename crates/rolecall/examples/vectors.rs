@@ -1,0 +1,63 @@
+//! Writes differential-parity vectors: random policies, directories and queries (from the seeded
+//! generator) with the native engine's outcome for each query and each subject's snapshot. The JS
+//! tests (WASM in Node and in Chromium) read the file and must reproduce every outcome.
+//!
+//! `cargo run --release -p rolecall --features gen --example vectors -- SEEDS QUERIES OUT.json`
+
+use rolecall::gen::{generate, Options, Size};
+use rolecall::{Directory, Evaluator, Policy};
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let seeds: u64 = args.get(1).map_or(Ok(100), |s| s.parse())?;
+    let queries: usize = args.get(2).map_or(Ok(50), |s| s.parse())?;
+    let out = args
+        .get(3)
+        .cloned()
+        .unwrap_or_else(|| "vectors.json".into());
+    let mut cases = Vec::new();
+    let mut total = 0;
+    for seed in 0..seeds {
+        let case = generate(
+            seed,
+            Size {
+                queries,
+                ..Size::default()
+            },
+            Options::default(),
+        );
+        let policy = Arc::new(
+            Policy::from_doc(case.policy.clone()).map_err(|e| format!("seed {seed}: {e:?}"))?,
+        );
+        let dir = Directory::from_doc(&policy, case.directory.clone())
+            .map_err(|e| format!("seed {seed}: {e:?}"))?;
+        let eval = Evaluator::new(policy.clone(), dir)?;
+        let expected: Vec<Value> = case
+            .queries
+            .iter()
+            .map(|q| match eval.check_doc(q) {
+                Ok(d) => json!({ "query": q, "decision": d }),
+                Err(e) => json!({ "query": q, "error": e.code.as_str() }),
+            })
+            .collect();
+        total += expected.len();
+        let snapshots: Vec<Value> = eval
+            .directory()
+            .subject_ids()
+            .map(|s| serde_json::to_value(eval.snapshot(s)))
+            .collect::<Result<_, _>>()?;
+        cases.push(json!({
+            "seed": seed,
+            "policy_hash": policy.hash(),
+            "policy": case.policy,
+            "directory": case.directory,
+            "checks": expected,
+            "snapshots": snapshots,
+        }));
+    }
+    std::fs::write(&out, serde_json::to_string(&json!({ "cases": cases }))?)?;
+    eprintln!("wrote {} cases, {total} queries to {out}", cases.len());
+    Ok(())
+}

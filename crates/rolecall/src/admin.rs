@@ -165,22 +165,12 @@ impl Evaluator {
                 continue;
             };
             let Some(max) = cr.max_holders else { continue };
-            let mut holders: Vec<u32> = Vec::new();
-            for (s, si) in state.dir.subject_info.iter().enumerate() {
-                if Some(s as u32) == target {
-                    continue;
-                }
-                let holds = si.sources.iter().any(|src| {
-                    matches!(src.origin, Origin::Assignment(_))
-                        && src.scope == scope
-                        && p.roles
-                            .get(src.role as usize)
-                            .is_some_and(|r| r.constrained.binary_search(&c).is_ok())
-                });
-                if holds {
-                    holders.push(s as u32);
-                }
-            }
+            let holders: Vec<u32> = state
+                .dir
+                .holders
+                .get(&(c, scope))
+                .map(|h| h.iter().copied().filter(|s| Some(*s) != target).collect())
+                .unwrap_or_default();
             if holders.len() >= max as usize {
                 let who = if max == 1 {
                     format!("already has a holder at {}", req.scope.0)

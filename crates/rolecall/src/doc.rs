@@ -57,20 +57,61 @@ impl Node {
         }
     }
 
+    /// The location of the key of the last step of `path`, when that step is a map key;
+    /// otherwise as [`Node::locate`].
+    pub fn locate_key(&self, path: &str) -> Location {
+        let Some(cut) = path.rfind(['.', '[']) else {
+            return self.key_loc(path).unwrap_or_else(|| self.locate(path));
+        };
+        let (parent, last) = path.split_at(cut);
+        if last.starts_with('[') {
+            return self.locate(path);
+        }
+        let key = last.trim_start_matches('.');
+        let parent_node = self.node_at(parent);
+        // Dots inside a key (action names) mean the split may be wrong: fall back to the value.
+        parent_node
+            .and_then(|n| n.key_loc(key))
+            .unwrap_or_else(|| self.locate(path))
+    }
+
+    fn key_loc(&self, key: &str) -> Option<Location> {
+        match &self.kind {
+            NodeKind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.scalar_text() == Some(key))
+                .map(|(k, _)| k.loc),
+            _ => None,
+        }
+    }
+
+    /// The node at exactly `path`, if it exists.
+    fn node_at(&self, path: &str) -> Option<&Node> {
+        match self.walk(path) {
+            (n, true) => Some(n),
+            _ => None,
+        }
+    }
+
     /// The location of the node at `path` (`roles.admin.includes[0]`), or of its nearest ancestor
     /// that exists. Map keys may contain dots (action names), so each step takes the longest key
     /// that matches.
     pub fn locate(&self, path: &str) -> Location {
+        self.walk(path).0.loc
+    }
+
+    /// The node at `path` and whether it exists, or its nearest existing ancestor and `false`.
+    fn walk(&self, path: &str) -> (&Node, bool) {
         let mut node = self;
         let mut rest = path;
         loop {
             rest = rest.strip_prefix('.').unwrap_or(rest);
             if rest.is_empty() {
-                return node.loc;
+                return (node, true);
             }
             let next = if let Some(after) = rest.strip_prefix('[') {
                 let Some(end) = after.find(']') else {
-                    return node.loc;
+                    return (node, false);
                 };
                 let idx: Option<usize> = after.get(..end).and_then(|s| s.parse().ok());
                 let child = match (&node.kind, idx) {
@@ -98,7 +139,7 @@ impl Node {
                     node = child;
                     rest = after;
                 }
-                None => return node.loc,
+                None => return (node, false),
             }
         }
     }

@@ -41,6 +41,7 @@ mod eval;
 #[cfg(feature = "gen")]
 pub mod gen;
 pub mod limits;
+mod live;
 pub mod model;
 mod names;
 mod policy;
@@ -58,3 +59,9 @@ pub use names::{is_id, is_name};
 pub use policy::Policy;
 pub use snapshot::{Snapshot, SnapshotScope};
 pub use time::Timestamp;
+
+/// The line and column of `path` (as in [`Error::path`]) in YAML or JSON `text`: of the node
+/// itself, or of its nearest ancestor that exists. `None` when the text does not parse.
+pub fn locate(text: &str, path: &str) -> Option<Location> {
+    doc::parse(text).ok().map(|n| n.locate(path))
+}

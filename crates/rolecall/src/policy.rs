@@ -86,7 +86,7 @@ impl Policy {
     /// Parses and compiles a policy from YAML or JSON text.
     ///
     /// # Errors
-    /// The first problem found, with its path, line and column. Use [`Policy::validate`] to get
+    /// The first problem found, with its path, line and column. Use [`Policy::parse_all`] to get
     /// every problem at once.
     pub fn parse(text: &str) -> Result<Policy> {
         Self::parse_all(text).map_err(first)
@@ -482,13 +482,9 @@ impl Policy {
                     format!("at most {} permissions", limits::MAX_REQUIRES),
                 ));
             }
-            let single = a.requires.0.len() == 1;
             for (j, p) in a.requires.0.iter().enumerate().take(limits::MAX_REQUIRES) {
-                let ppath = if single {
-                    format!("{path}.requires")
-                } else {
-                    format!("{path}.requires[{j}]")
-                };
+                // `[j]` also locates a single value written without a list (its parent).
+                let ppath = format!("{path}.requires[{j}]");
                 match policy.resolve_perm(p) {
                     Ok(id) if requires.contains(&id) => errs.push(Error::new(
                         ErrorCode::DuplicateId,
@@ -589,14 +585,17 @@ fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
         }
         for (res, lv) in &r.grants {
             for (j, l) in lv.0.iter().enumerate() {
-                let gpath = if lv.0.len() == 1 {
-                    format!("{path}.grants.{res}")
-                } else {
-                    format!("{path}.grants.{res}[{j}]")
-                };
                 match policy.expand_pattern(&format!("{res}:{l}"), true) {
                     Ok(bits) => perms.union_with(&bits.0),
-                    Err((code, m)) => errs.push(Error::new(code, gpath, m)),
+                    // An unknown resource is the key; anything else is the level.
+                    Err((ErrorCode::UnknownResource, m)) => errs.push(pattern_error(
+                        ErrorCode::UnknownResource,
+                        format!("{path}.grants.{res}"),
+                        m,
+                    )),
+                    Err((code, m)) => {
+                        errs.push(pattern_error(code, format!("{path}.grants.{res}[{j}]"), m))
+                    }
                 }
             }
         }
@@ -747,7 +746,7 @@ fn compile_constraints(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Erro
         match (&f.permission, &f.action) {
             (Some(p), None) => match policy.expand_pattern(p, false) {
                 Ok(b) => perms = b,
-                Err((code, m)) => errs.push(Error::new(code, format!("{path}.permission"), m)),
+                Err((code, m)) => errs.push(pattern_error(code, format!("{path}.permission"), m)),
             },
             (None, Some(a)) => {
                 let ok = match a.split_once('.') {
@@ -981,6 +980,15 @@ fn perm_error(path: String, message: String) -> Error {
     }
 }
 
+/// An error whose message may carry a hint after `; ` (from pattern expansion), split so the
+/// hint lands in [`Error::help`].
+pub(crate) fn pattern_error(code: ErrorCode, path: String, message: String) -> Error {
+    match message.split_once("; ") {
+        Some((m, h)) => Error::new(code, path, m).with_help(h),
+        None => Error::new(code, path, message),
+    }
+}
+
 fn with_hint(message: String, hint: Option<String>) -> String {
     match hint {
         Some(h) => format!("{message}; {h}"),
@@ -999,7 +1007,15 @@ pub(crate) fn first(mut errs: Vec<Error>) -> Error {
 /// Attaches the line and column of an error's path, looked up in the parsed text.
 pub(crate) fn locate(mut e: Error, node: &Node) -> Error {
     if e.location.is_none() {
-        e.location = Some(node.locate(&e.path));
+        // When the error names the path's last key (`unknown resource `refundz``), the key is
+        // the offending text; otherwise the value is (`role: ghost`).
+        let last_key = e.path.rsplit(['.', ']']).next().unwrap_or("");
+        let names_key = !last_key.is_empty() && e.message.contains(&format!("`{last_key}`"));
+        e.location = Some(if names_key {
+            node.locate_key(&e.path)
+        } else {
+            node.locate(&e.path)
+        });
     }
     e
 }

@@ -136,3 +136,53 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn live_updates_decide_exactly_like_a_fresh_load(seed in any::<u64>(), ops in proptest::collection::vec(any::<u64>(), 1..12)) {
+        let case = generate(seed, Size::default(), Options::default());
+        let mut live = build(&case);
+        let pool = generate(seed ^ 0x9e37_79b9, Size::default(), Options::default());
+        for op in ops {
+            let n = op as usize;
+            match n % 6 {
+                0 | 1 => {
+                    if let Some(a) = pool.directory.assignments.get(n / 6 % pool.directory.assignments.len().max(1)) {
+                        let a = AssignmentDoc {
+                            role: format!("role{}", n % case.policy.roles.len()),
+                            scope: case.directory.scopes[n / 7 % case.directory.scopes.len()].id.clone(),
+                            context: a.context.iter().filter(|(d, _)| case.policy.dimensions.contains(d)).map(|(d, v)| (d.clone(), v.clone())).collect(),
+                            except: vec![],
+                            subject: a.subject.clone(),
+                        };
+                        let _ = live.add_assignment(a);
+                    }
+                }
+                2 => { let len = live.directory().doc().assignments.len(); if len > 0 { live.remove_assignment(n / 6 % len).unwrap(); } }
+                3 => { let len = live.directory().doc().grants.len(); if len > 0 { live.remove_grant(n / 6 % len).unwrap(); } }
+                4 => {
+                    let ids: Vec<String> = live.directory().doc().api_keys.iter().map(|k| k.id.0.clone()).collect();
+                    if let Some(id) = ids.get(n / 6 % ids.len().max(1)) { live.remove_api_key(id).unwrap(); }
+                }
+                _ => {
+                    if let Some(g) = pool.directory.grants.first() {
+                        let g = rolecall::model::GrantDoc { scope: case.directory.scopes[n / 5 % case.directory.scopes.len()].id.clone(), context: Default::default(), permission: Some("*:view".into()), action: None, subject: g.subject.clone() };
+                        live.add_grant(g).unwrap();
+                    }
+                }
+            }
+        }
+        let fresh = Evaluator::new(live.policy().clone(), Directory::from_doc(live.policy(), live.directory().doc().clone()).unwrap()).unwrap();
+        for q in &case.queries {
+            prop_assert_eq!(live.check_doc(q), fresh.check_doc(q), "query {:?}", q);
+        }
+        for a in &pool.directory.assignments {
+            let req = AssignDoc { actor: Text("u0".into()), subject: a.subject.clone(), role: a.role.clone(), scope: a.scope.clone(), context: Default::default() };
+            if live.policy().role_names().any(|r| r == a.role) && live.directory().scope_ids().any(|s| s == a.scope.0) {
+                prop_assert_eq!(live.can_assign(&req), fresh.can_assign(&req));
+            }
+        }
+    }
+}

@@ -55,7 +55,7 @@ fn an_unknown_level_in_requires_is_named() {
     assert_at(
         &e,
         ErrorCode::UnknownLevel,
-        "actions.refunds.create.requires",
+        "actions.refunds.create.requires[0]",
         4,
     );
 }
@@ -239,4 +239,28 @@ fn deep_and_long_inputs_load_without_overflowing_the_stack() {
         pol.push_str(&format!("  r{i}: {{ includes: [r{}] }}\n", i - 1));
     }
     assert!(Policy::parse(&pol).is_ok());
+}
+
+#[test]
+fn an_unknown_resource_points_at_its_key_with_a_hint() {
+    let e = policy_error("rolecall: 1\nresources: { refunds: {} }\nroles:\n  ops:\n    grants:\n      refundz: [manage]\n");
+    assert_eq!(e.code, ErrorCode::UnknownResource, "{e}");
+    assert_eq!(e.location.map(|l| (l.line, l.column)), Some((6, 7)), "{e}");
+    assert_eq!(e.help.as_deref(), Some("did you mean `refunds`?"));
+}
+
+#[test]
+fn an_unknown_level_points_at_the_level_itself() {
+    let e = policy_error("rolecall: 1\nresources: { refunds: {} }\nroles:\n  ops:\n    grants:\n      refunds: [view, mange]\n");
+    assert_eq!(e.path, "roles.ops.grants.refunds[1]");
+    assert_eq!(e.location.map(|l| (l.line, l.column)), Some((6, 23)), "{e}");
+    assert_eq!(e.help.as_deref(), Some("did you mean `manage`?"));
+}
+
+#[test]
+fn locate_finds_a_path_in_text() {
+    assert_eq!(
+        rolecall::locate("a:\n  b: [x, y]\n", "a.b[1]").map(|l| l.line),
+        Some(2)
+    );
 }

@@ -1,0 +1,30 @@
+//! `rolecall snapshot`: one subject's client snapshot (SPEC 5) as pretty JSON.
+
+use crate::diagnostics::Located;
+use crate::input;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Print the client snapshot of one subject as JSON.
+///
+/// The snapshot is what a browser needs to decide for that subject: the policy hash, the
+/// subject's own sources and only the scopes it can reach; nothing about other subjects. An
+/// unknown subject gets an empty snapshot.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The policy file (YAML or JSON).
+    pub policy: PathBuf,
+    /// The directory file (YAML or JSON).
+    #[arg(long, short = 'd', value_name = "DIR")]
+    pub directory: PathBuf,
+    /// Whose snapshot.
+    #[arg(long, short = 's')]
+    pub subject: String,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
+    let eval = input::evaluator(&args.policy, &args.directory)?;
+    let snapshot = eval.snapshot(&args.subject);
+    println!("{}", crate::check::json_of(&snapshot));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,353 @@
+//! Live directory updates for long-running servers: add or remove one assignment, grant or API
+//! key at a cost proportional to the change (the subject's own sources and the constraint
+//! indexes), not to the directory. Every update is validated exactly as loading would validate
+//! it; a rejected update changes nothing that decisions read.
+//!
+//! Removing an item moves the last item of its list into the freed index (`swap_remove`), so
+//! indexes stay dense; decisions name sources by index.
+
+use crate::directory::{exclusive_conflict, exclusive_error, max_error, Origin, NONE};
+use crate::error::{Error, ErrorCode, Result};
+use crate::eval::Evaluator;
+use crate::model::{ApiKeyDoc, AssignmentDoc, GrantDoc, SubjectKind};
+use crate::policy::first;
+
+impl Evaluator {
+    fn is_key(&self, id: &str) -> bool {
+        self.dir
+            .subjects
+            .get(id)
+            .and_then(|s| self.dir.subject_info.get(s as usize))
+            .is_some_and(|i| i.kind == SubjectKind::ApiKey)
+    }
+
+    /// Adds an assignment, validated like a directory entry (`unknown_role`, `unknown_scope`,
+    /// `scope_kind_not_allowed`, `max_holders_exceeded`, `exclusive_roles`, ...). Returns its index.
+    ///
+    /// # Errors
+    /// The validation error; the directory is unchanged.
+    pub fn add_assignment(&mut self, a: AssignmentDoc) -> Result<usize> {
+        self.check_live()?;
+        let policy = self.policy.clone();
+        let i = self.dir.doc.assignments.len() as u32;
+        let subject_is_key = self.is_key(&a.subject.0);
+        let mut errs = Vec::new();
+        let compiled = self
+            .dir
+            .compile_assignment(&policy, &a, i, &|_| subject_is_key, &mut errs);
+        let (s, src) = match compiled {
+            Some(x) if errs.is_empty() => x,
+            _ => return Err(first(errs)),
+        };
+        let role = policy
+            .roles
+            .get(src.role as usize)
+            .ok_or_else(|| Error::new(ErrorCode::UnknownRole, "role", "unknown role"))?;
+        for &c in &role.constrained {
+            let Some(cr) = policy.roles.get(c as usize) else {
+                continue;
+            };
+            if let Some(e) = self.dir.kind_error(cr, src.scope, i) {
+                return Err(e);
+            }
+            if let Some(max) = cr.max_holders {
+                let h = self.dir.holders.get(&(c, src.scope));
+                if !h.is_some_and(|h| h.contains(&s)) && h.map_or(0, Vec::len) >= max as usize {
+                    return Err(max_error(cr, max, self.dir.scopes.name(src.scope), i));
+                }
+            }
+        }
+        let sources = self
+            .dir
+            .subject_info
+            .get(s as usize)
+            .map_or(&[][..], |x| x.sources.as_slice());
+        for other in sources
+            .iter()
+            .filter(|x| matches!(x.origin, Origin::Assignment(_)))
+        {
+            let overlap = self.dir.scopes.covers(other.scope, src.scope)
+                || self.dir.scopes.covers(src.scope, other.scope);
+            if let Some((r1, r2)) = overlap
+                .then(|| exclusive_conflict(&policy, src.role, other.role))
+                .flatten()
+            {
+                return Err(exclusive_error(&policy, &a.subject.0, r1, r2, i));
+            }
+        }
+        for &c in &role.constrained {
+            if policy
+                .roles
+                .get(c as usize)
+                .is_some_and(|r| r.max_holders.is_some())
+            {
+                let h = self.dir.holders.entry((c, src.scope)).or_default();
+                if !h.contains(&s) {
+                    h.push(s);
+                }
+            }
+        }
+        self.dir.push_source(s, src);
+        self.sort_sources(s);
+        self.dir.doc.assignments.push(a);
+        Ok(i as usize)
+    }
+
+    /// Removes assignment `index`, returning it.
+    ///
+    /// # Errors
+    /// `unknown_assignment` for an index out of range.
+    pub fn remove_assignment(&mut self, index: usize) -> Result<AssignmentDoc> {
+        self.check_live()?;
+        let last = self
+            .dir
+            .doc
+            .assignments
+            .len()
+            .checked_sub(1)
+            .filter(|l| index <= *l)
+            .ok_or_else(|| out_of_range("assignment", index))?;
+        let removed = self.dir.doc.assignments.swap_remove(index);
+        let s = self.dir.subjects.get(&removed.subject.0).unwrap_or(NONE);
+        let mut gone = None;
+        if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
+            if let Some(pos) = info
+                .sources
+                .iter()
+                .position(|x| x.origin == Origin::Assignment(index as u32))
+            {
+                gone = Some(info.sources.remove(pos));
+            }
+        }
+        if let Some(src) = gone {
+            let still = |d: &crate::Directory, c: u32| {
+                d.subject_info.get(s as usize).is_some_and(|i| {
+                    i.sources.iter().any(|x| {
+                        matches!(x.origin, Origin::Assignment(_))
+                            && x.scope == src.scope
+                            && self
+                                .policy
+                                .roles
+                                .get(x.role as usize)
+                                .is_some_and(|r| r.constrained.binary_search(&c).is_ok())
+                    })
+                })
+            };
+            let constrained = self
+                .policy
+                .roles
+                .get(src.role as usize)
+                .map(|r| r.constrained.clone())
+                .unwrap_or_default();
+            for c in constrained {
+                if !still(&self.dir, c) {
+                    if let Some(h) = self.dir.holders.get_mut(&(c, src.scope)) {
+                        h.retain(|x| *x != s);
+                    }
+                }
+            }
+        }
+        if index != last {
+            self.renumber(
+                Origin::Assignment(last as u32),
+                Origin::Assignment(index as u32),
+                self.dir
+                    .doc
+                    .assignments
+                    .get(index)
+                    .map(|a| a.subject.0.clone()),
+            );
+        }
+        Ok(removed)
+    }
+
+    /// Adds a direct grant. Returns its index.
+    ///
+    /// # Errors
+    /// The validation error; the directory is unchanged.
+    pub fn add_grant(&mut self, g: GrantDoc) -> Result<usize> {
+        self.check_live()?;
+        let policy = self.policy.clone();
+        let i = self.dir.doc.grants.len() as u32;
+        let subject_is_key = self.is_key(&g.subject.0);
+        let mut errs = Vec::new();
+        match self
+            .dir
+            .compile_grant(&policy, &g, i, &|_| subject_is_key, &mut errs)
+        {
+            Some((s, src)) if errs.is_empty() => {
+                self.dir.push_source(s, src);
+                self.sort_sources(s);
+                self.dir.doc.grants.push(g);
+                Ok(i as usize)
+            }
+            _ => Err(first(errs)),
+        }
+    }
+
+    /// Removes direct grant `index`, returning it.
+    ///
+    /// # Errors
+    /// `unknown_assignment` for an index out of range.
+    pub fn remove_grant(&mut self, index: usize) -> Result<GrantDoc> {
+        self.check_live()?;
+        let last = self
+            .dir
+            .doc
+            .grants
+            .len()
+            .checked_sub(1)
+            .filter(|l| index <= *l)
+            .ok_or_else(|| out_of_range("grant", index))?;
+        let removed = self.dir.doc.grants.swap_remove(index);
+        let s = self.dir.subjects.get(&removed.subject.0).unwrap_or(NONE);
+        if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
+            info.sources
+                .retain(|x| x.origin != Origin::Grant(index as u32));
+        }
+        if index != last {
+            self.renumber(
+                Origin::Grant(last as u32),
+                Origin::Grant(index as u32),
+                self.dir.doc.grants.get(index).map(|g| g.subject.0.clone()),
+            );
+        }
+        Ok(removed)
+    }
+
+    /// Adds an API key.
+    ///
+    /// # Errors
+    /// `duplicate_id` when the id is already a key; `invalid_value` when the id holds
+    /// assignments or grants, or the owner is a key; other validation errors.
+    pub fn add_api_key(&mut self, k: ApiKeyDoc) -> Result<()> {
+        self.check_live()?;
+        if self.is_key(&k.id.0) {
+            return Err(Error::new(
+                ErrorCode::DuplicateId,
+                "id",
+                format!("API key `{}` already exists", k.id.0),
+            ));
+        }
+        let holds = self
+            .dir
+            .subjects
+            .get(&k.id.0)
+            .and_then(|s| self.dir.subject_info.get(s as usize))
+            .is_some_and(|i| !i.sources.is_empty());
+        if holds || !crate::is_id(&k.id.0) {
+            return Err(Error::new(ErrorCode::InvalidValue, "id", format!("`{}` cannot be an API key id: it holds assignments or grants, or is not a valid id", k.id.0)));
+        }
+        let policy = self.policy.clone();
+        let i = self.dir.doc.api_keys.len() as u32;
+        let owner_is_key = self.is_key(&k.owner.0);
+        let mut errs = Vec::new();
+        // Validate on a copy of nothing: compile_key stores on success only when errs is empty.
+        let before = self.dir.keys.len();
+        let stored = self
+            .dir
+            .compile_key(&policy, &k, i, &|_| owner_is_key, &mut errs);
+        if stored.is_none() || !errs.is_empty() {
+            if self.dir.keys.len() > before {
+                self.dir.keys.truncate(before);
+                if let Some(info) = self
+                    .dir
+                    .subjects
+                    .get(&k.id.0)
+                    .and_then(|s| self.dir.subject_info.get_mut(s as usize))
+                {
+                    info.kind = SubjectKind::User;
+                    info.key = NONE;
+                }
+            }
+            return Err(first(errs));
+        }
+        self.dir.doc.api_keys.push(k);
+        Ok(())
+    }
+
+    /// Removes the API key `id`, returning it; the id then holds nothing.
+    ///
+    /// # Errors
+    /// `unknown_assignment` when no such key exists.
+    pub fn remove_api_key(&mut self, id: &str) -> Result<ApiKeyDoc> {
+        self.check_live()?;
+        let index = self
+            .dir
+            .doc
+            .api_keys
+            .iter()
+            .position(|k| k.id.0 == id)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::UnknownAssignment,
+                    "id",
+                    format!("no API key `{id}`"),
+                )
+            })?;
+        let last = self.dir.doc.api_keys.len() - 1;
+        let removed = self.dir.doc.api_keys.swap_remove(index);
+        self.dir.keys.swap_remove(index);
+        if let Some(info) = self
+            .dir
+            .subjects
+            .get(id)
+            .and_then(|s| self.dir.subject_info.get_mut(s as usize))
+        {
+            info.kind = SubjectKind::User;
+            info.key = NONE;
+        }
+        if index != last {
+            if let Some(k) = self.dir.keys.get_mut(index) {
+                k.source.origin = Origin::Key(index as u32);
+            }
+            let moved = self.dir.doc.api_keys.get(index).map(|k| k.id.0.clone());
+            if let Some(info) = moved
+                .and_then(|m| self.dir.subjects.get(&m))
+                .and_then(|s| self.dir.subject_info.get_mut(s as usize))
+            {
+                info.key = index as u32;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Points the source that had origin `from` (of `subject`) at `to`.
+    fn renumber(&mut self, from: Origin, to: Origin, subject: Option<String>) {
+        let s = subject
+            .and_then(|id| self.dir.subjects.get(&id))
+            .unwrap_or(NONE);
+        if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
+            for src in info.sources.iter_mut().filter(|x| x.origin == from) {
+                src.origin = to;
+            }
+        }
+        self.sort_sources(s);
+    }
+
+    /// Keeps a subject's sources in directory order, which decisions promise.
+    fn sort_sources(&mut self, s: u32) {
+        if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
+            info.sources.sort_by_key(|x| x.origin);
+        }
+    }
+
+    fn check_live(&self) -> Result<()> {
+        if self.snapshot {
+            return Err(Error::new(
+                ErrorCode::InvalidValue,
+                "",
+                "a snapshot evaluator cannot be updated; take a new snapshot",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn out_of_range(what: &str, index: usize) -> Error {
+    Error::new(
+        ErrorCode::UnknownAssignment,
+        "index",
+        format!("no {what} at index {index}"),
+    )
+}

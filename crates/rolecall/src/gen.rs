@@ -84,8 +84,8 @@ pub fn generate(seed: u64, size: Size, opts: Options) -> Case {
         policy.resources.insert(
             r.clone(),
             ResourceDoc {
-                label: None,
                 levels: doc_levels,
+                ..ResourceDoc::default()
             },
         );
         res_levels.push(levels);
@@ -111,6 +111,7 @@ pub fn generate(seed: u64, size: Size, opts: Options) -> Case {
                 requires: OneOrMany(req),
                 label: None,
                 distinct_from,
+                description: None,
             },
         );
     }

@@ -148,6 +148,9 @@ pub struct PolicyDoc {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LevelDoc {
+    /// Free text for people; ignored by decisions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Levels this one implies (transitively; acyclic).
     #[serde(default)]
     pub implies: Vec<String>,
@@ -161,6 +164,9 @@ pub struct LevelDoc {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ResourceDoc {
+    /// Free text for people; ignored by decisions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Display name (`API Keys`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -174,6 +180,9 @@ pub struct ResourceDoc {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ActionDoc {
+    /// Free text for people; ignored by decisions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// The permissions it requires, all of them, in order.
     pub requires: OneOrMany,
     /// Display name (`Roll the secret API key`).
@@ -189,6 +198,9 @@ pub struct ActionDoc {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RoleDoc {
+    /// Free text for people; ignored by decisions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -459,6 +471,9 @@ impl Expect {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaseDoc {
+    /// Free text for people; ignored by decisions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// What the case checks, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

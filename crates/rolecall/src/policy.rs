@@ -921,14 +921,14 @@ fn default_levels() -> IndexMap<String, crate::model::LevelDoc> {
         "manage".to_owned(),
         LevelDoc {
             implies: vec!["view".into()],
-            label: None,
+            ..LevelDoc::default()
         },
     );
     m.insert(
         "authorize".to_owned(),
         LevelDoc {
             implies: vec!["view".into()],
-            label: None,
+            ..LevelDoc::default()
         },
     );
     m

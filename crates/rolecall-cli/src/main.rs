@@ -13,7 +13,6 @@ mod schema;
 mod smells;
 mod snapshot;
 mod testcmd;
-mod textscan;
 
 use clap::{Parser, Subcommand};
 use diagnostics::{render, to_json, Located};

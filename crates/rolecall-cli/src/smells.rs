@@ -4,7 +4,6 @@
 //! level implication, wildcards, declared levels and single-action grants included.
 
 use crate::diagnostics::Warning;
-use crate::textscan::{locate_key, top_level_key};
 use rolecall::model::{AssignmentDoc, DirectoryDoc, PolicyDoc, ScopeDoc, Text};
 use rolecall::{Directory, Evaluator, Policy, Query};
 use std::collections::BTreeSet;
@@ -149,7 +148,7 @@ fn ungranted_levels(
     let Some(levels) = &doc.levels else {
         return;
     };
-    if top_level_key(text, "levels").is_none() {
+    if rolecall::locate_key(text, "levels").is_none() {
         return;
     }
     for level in levels.keys() {
@@ -189,7 +188,7 @@ fn warning(message: String, section: &str, key: &str, text: &str, help: Option<&
     Warning {
         message,
         path: format!("{section}.{key}"),
-        location: locate_key(text, section, key),
+        location: rolecall::locate_key(text, &format!("{section}.{key}")),
         help: help.map(str::to_owned),
     }
 }

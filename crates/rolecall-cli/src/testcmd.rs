@@ -3,7 +3,6 @@
 
 use crate::diagnostics::{render, Located, SourceFile};
 use crate::input;
-use crate::textscan::top_level_key;
 use rolecall::testfile::run_test_file;
 use rolecall::{Error, ErrorCode};
 use std::collections::HashMap;
@@ -152,5 +151,5 @@ fn test_files_under(dir: &Path) -> Vec<PathBuf> {
 fn is_test_file(p: &Path) -> bool {
     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
     matches!(ext, "yaml" | "yml" | "json")
-        && std::fs::read_to_string(p).is_ok_and(|t| top_level_key(&t, "cases").is_some())
+        && std::fs::read_to_string(p).is_ok_and(|t| rolecall::locate_key(&t, "cases").is_some())
 }

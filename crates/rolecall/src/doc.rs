@@ -75,6 +75,18 @@ impl Node {
             .unwrap_or_else(|| self.locate(path))
     }
 
+    /// The location of the key at the end of `path`, only when that key exists.
+    pub fn key_location(&self, path: &str) -> Option<Location> {
+        if let Some(loc) = self.key_loc(path) {
+            return Some(loc);
+        }
+        // Keys may contain dots (action names): try every split, the last dot first.
+        path.match_indices('.').rev().find_map(|(cut, _)| {
+            let (parent, key) = (path.get(..cut)?, path.get(cut + 1..)?);
+            self.node_at(parent).and_then(|n| n.key_loc(key))
+        })
+    }
+
     fn key_loc(&self, key: &str) -> Option<Location> {
         match &self.kind {
             NodeKind::Map(entries) => entries

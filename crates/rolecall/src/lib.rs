@@ -65,3 +65,9 @@ pub use time::Timestamp;
 pub fn locate(text: &str, path: &str) -> Option<Location> {
     doc::parse(text).ok().map(|n| n.locate(path))
 }
+
+/// The line and column of the map key at the end of `path` (`roles.viewer` → where `viewer:` is
+/// written), or `None` when the text does not parse or has no such key.
+pub fn locate_key(text: &str, path: &str) -> Option<Location> {
+    doc::parse(text).ok().and_then(|n| n.key_location(path))
+}

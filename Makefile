@@ -12,11 +12,12 @@ export CARGO_TERM_COLOR ?= never
 ROLECALL := cargo run -q -p rolecall-cli --
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lint rust-test policy-test
+.PHONY: help setup test lint rust-test policy-test bench
 
 help:
 	@echo "make test     run every test (installs missing tools first)"
 	@echo "make lint     rustfmt and clippy (no unwrap/expect/panic/indexing in library code)"
+	@echo "make bench    benchmarks: rolecall beside CASL, casbin, accesscontrol, Cedar and baselines, into bench/results.md"
 
 setup:
 	@scripts/bootstrap.sh rust node
@@ -35,3 +36,7 @@ policy-test: setup
 
 test: lint rust-test policy-test
 	@echo "make test: all tests passed"
+
+# A benchmark measures; it never fails a test by timing. Writes bench/results.md.
+bench: setup
+	scripts/bench.sh

@@ -86,6 +86,8 @@ fn loading(c: &mut Criterion) {
             7,
         );
         let text = p.to_string();
+        // Per resource; without this the directory loop's throughput would carry over.
+        g.throughput(Throughput::Elements(resources as u64));
         g.bench_with_input(
             BenchmarkId::new("compile policy (resources)", resources),
             &text,

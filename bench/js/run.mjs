@@ -1,0 +1,84 @@
+// The JS benchmark's driver: runs every contender in every mode, each in its own process
+// (lib/harness.mjs), measures bundle sizes, and writes ../results.md (and prints it).
+//
+//   node run.mjs            (after: cargo run --release -p rolecall-bench --bin workload -- bench/out)
+//
+// Env: BENCH_OUT (workload folder, default ../out), BENCH_RUNS (timed passes over all queries,
+// default 5), BENCH_BUDGET_S (a slow contender stops after the passes that fit, default 20),
+// BENCH_COLD_RUNS (cold-start-only processes per contender, default 5), BENCH_ONLY (comma-
+// separated contender names, for a quick look). It never fails on a number: it measures. It
+// exits 1 only when a contender crashed, after writing what it has.
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleSize } from './lib/bundle.mjs';
+import { loadQueries, readWorkload } from './lib/workload.mjs';
+import { contenders, sdkDist } from './lib/contenders.mjs';
+import { report } from './lib/report.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = process.env.BENCH_OUT ?? join(here, '..', 'out');
+const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 5);
+const only = process.env.BENCH_ONLY?.split(',');
+const say = (s) => process.stderr.write(`bench: ${s}\n`);
+
+if (!existsSync(join(out, 'expected.json'))) {
+  say(`no workload in ${out}: run cargo run --release -p rolecall-bench --bin workload -- bench/out`);
+  process.exit(1);
+}
+loadQueries(out); // converts queries.json once, before any contender runs
+const { directoryText, policyText } = readWorkload(out);
+const first0 = JSON.parse(directoryText).assignments[0];
+const firstQuery = [first0.subject, Object.keys(JSON.parse(policyText).actions)[0], first0.scope];
+
+const results = [];
+let crashed = false;
+for (const c of contenders.filter((c) => !only || only.includes(c.name))) {
+  if (c.name === 'rolecall' && !existsSync(join(sdkDist, 'node.mjs'))) {
+    say(`rolecall SKIPPED: the JS SDK is not built (${sdkDist} is missing; build js-sdk first)`);
+    results.push({ contender: c, skipped: 'the JS SDK is not built (js-sdk/dist missing)' });
+    continue;
+  }
+  const cold = [];
+  for (let i = 0; i < coldRuns; i++) {
+    const r = child(c.name, c.modes[0].mode, { BENCH_RUNS: '0' });
+    if (r.error) break;
+    cold.push(r.data);
+  }
+  const bundle = await bundleSize(c.bundle, c.wasm ?? []).catch((e) => ({ error: e.message }));
+  for (const m of c.modes) {
+    say(`${c.label} ${m.label}...`);
+    const r = child(c.name, m.mode, {});
+    if (r.error) crashed = true;
+    results.push({ contender: c, mode: m, ...r, cold, bundle });
+    if (r.data) say(`  ${fmtRate(r.data.perSecond)}/s, ${r.data.mismatches} mismatches, ${r.data.runs} timed passes`);
+    else say(`  FAILED: ${r.error}`);
+  }
+}
+
+const md = report(results, { out, here });
+writeFileSync(join(here, '..', 'results.md'), md);
+process.stdout.write(md);
+process.exit(crashed ? 1 : 0);
+
+/** One harness process; its last stdout line is its JSON result. */
+function child(name, mode, env) {
+  const p = spawnSync(process.execPath, ['--expose-gc', join(here, 'lib', 'harness.mjs'), name, mode, out, ...firstQuery], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    timeout: 30 * 60 * 1000,
+  });
+  const last = p.stdout?.trim().split('\n').pop();
+  if (p.status !== 0 || !last) {
+    const why = p.error?.message ?? p.stderr.trim().split('\n').slice(0, 4).join(' / ');
+    return { error: `exit ${p.status ?? p.signal}: ${why}` };
+  }
+  return { data: JSON.parse(last) };
+}
+
+function fmtRate(x) {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`;
+}
+

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The benchmark of issue #7, end to end: the shared workload, the JS contenders (each in its own
+# process), the Rust criterion benchmarks, one report at bench/results.md. It measures; it never
+# fails on a number. It fails when a step cannot run (a crashed contender, a failed build).
+#
+#   scripts/bench.sh                 (make bench)
+#
+# Env: BENCH_QUERIES (default 1000000), CRITERION_ARGS (default --quick; empty for full runs),
+# and the driver's own (bench/js/run.mjs: BENCH_RUNS, BENCH_BUDGET_S, BENCH_ONLY, ...).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+export PATH="$REPO/.tools/bin:$PATH"
+start=$SECONDS
+say() { printf 'bench [%ss]: %s\n' "$((SECONDS - start))" "$*" >&2; }
+
+say "workload: ${BENCH_QUERIES:-1000000} queries into bench/out"
+cargo run -q --release -p rolecall-bench --bin workload -- bench/out "${BENCH_QUERIES:-1000000}"
+
+# rolecall runs through the built SDK. A fresh clone has none: build it (the same steps the
+# SDK's own build documents) rather than report rolecall as skipped.
+if [[ ! -f js-sdk/dist/node.mjs && -x scripts/build-wasm.sh ]]; then
+  say "js-sdk/dist missing: building the SDK"
+  scripts/bootstrap.sh rust wasm node
+  (cd js-sdk && npm ci --no-audit --no-fund)
+  scripts/build-wasm.sh
+  (cd js-sdk && npm run build)
+fi
+
+say "npm ci in bench/js"
+(cd bench/js && npm ci --no-audit --no-fund --loglevel=error)
+
+js_status=0
+node bench/js/run.mjs || js_status=$?
+
+since=$(($(date +%s) * 1000))
+say "criterion: cargo bench -p rolecall-bench --bench '*' -- ${CRITERION_ARGS---quick}"
+# shellcheck disable=SC2086 # CRITERION_ARGS is a list of flags
+cargo bench -q -p rolecall-bench --bench '*' -- ${CRITERION_ARGS---quick} >&2
+node bench/js/criterion.mjs --since "$since"
+
+say "done in $((SECONDS - start)) s: bench/results.md"
+exit "$js_status"

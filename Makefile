@@ -12,19 +12,22 @@ export CARGO_TERM_COLOR ?= never
 ROLECALL := cargo run -q -p rolecall-cli --
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lint rust-test policy-test bench
+.PHONY: help setup test lint rust-test policy-test bench wasm js-sdk js-fixtures js-test
 
 help:
 	@echo "make test     run every test (installs missing tools first)"
+	@echo "make js-sdk   build the WebAssembly module and the npm package (js-sdk/dist)"
 	@echo "make lint     rustfmt and clippy (no unwrap/expect/panic/indexing in library code)"
 	@echo "make bench    benchmarks: rolecall beside CASL, casbin, accesscontrol, Cedar and baselines, into bench/results.md"
 
+# Rust's wasm32 target, wasm-bindgen-cli and wasm-pack (into .tools/), Node >= 18.
 setup:
-	@scripts/bootstrap.sh rust node
+	@scripts/bootstrap.sh rust wasm node
 
 lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
+	cargo clippy -p rolecall-wasm --target wasm32-unknown-unknown -- -D warnings
 
 rust-test: setup
 	cargo test --workspace --all-features
@@ -34,7 +37,27 @@ policy-test: setup
 	$(ROLECALL) test examples/policies/*/tests.yaml tests/spec/*.yaml
 	for d in examples/policies/*/; do $(ROLECALL) lint "$$d/policy.yaml" --directory "$$d/directory.yaml"; done
 
-test: lint rust-test policy-test
+js-sdk/node_modules/.package-lock.json: js-sdk/package-lock.json
+	cd js-sdk && npm ci --no-audit --no-fund
+
+# The WebAssembly build (pkg/, one .wasm for Node and the web, wasm-opt from npm binaryen).
+wasm: setup js-sdk/node_modules/.package-lock.json
+	scripts/build-wasm.sh
+
+# The npm package `rolecall` (js-sdk/dist).
+js-sdk: wasm
+	cd js-sdk && npm run build
+
+# Native fixtures the JS tests must reproduce exactly: random parity vectors and test-file reports.
+js-fixtures: setup
+	mkdir -p target/parity
+	cargo run -q --release -p rolecall --features gen --example vectors -- 300 50 target/parity/vectors.json
+	cargo run -q --release -p rolecall-wasm --example reports -- target/parity/reports.json examples/policies/*/tests.yaml tests/spec/*.yaml
+
+js-test: js-sdk js-fixtures
+	cd js-sdk && npm test
+
+test: lint rust-test policy-test js-test
 	@echo "make test: all tests passed"
 
 # A benchmark measures; it never fails a test by timing. Writes bench/results.md.

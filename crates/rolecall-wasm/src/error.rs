@@ -1,0 +1,71 @@
+//! Errors as tagged data. Every failure that leaves the binding is an [`ErrorData`]: SPEC's
+//! code, the lowercase message, the path, the location, the hint and the input it is in. The
+//! native functions return it as is; [`to_js`] is the one place it becomes a JavaScript value,
+//! which the SDK turns into a `RolecallError`.
+
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+/// One error, as it crosses the boundary: `{ code, message, path, line, column, help, origin }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorData {
+    /// SPEC's code (`unknown_action`, `policy_mismatch`, ...).
+    pub code: String,
+    /// Lowercase, no final period, user input in backticks.
+    pub message: String,
+    /// Where in the document (`roles.admin.includes[0]`); empty for the whole input.
+    pub path: String,
+    /// 1-based line, when the input was text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column, when the input was text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// A suggestion ("did you mean `operations`?").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Which input: `policy`, `directory`, `snapshot`, `query`, a test file's path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+impl From<rolecall::Error> for ErrorData {
+    fn from(e: rolecall::Error) -> Self {
+        ErrorData {
+            code: e.code.as_str().to_owned(),
+            message: e.message,
+            path: e.path,
+            line: e.location.map(|l| l.line),
+            column: e.location.map(|l| l.column),
+            help: e.help,
+            origin: e.origin,
+        }
+    }
+}
+
+impl ErrorData {
+    /// A JSON input (query, request, snapshot) that does not decode: `invalid_value`, located.
+    pub fn json(origin: &str, e: &serde_json::Error) -> Self {
+        ErrorData {
+            code: "invalid_value".to_owned(),
+            message: format!("invalid {origin}: {e}"),
+            path: String::new(),
+            line: Some(e.line()),
+            column: Some(e.column()),
+            help: None,
+            origin: Some(origin.to_owned()),
+        }
+    }
+
+    /// A core error from one input, tagged with that input unless the core already named one.
+    pub fn from_input(origin: &str, e: rolecall::Error) -> Self {
+        ErrorData::from(e.with_origin(origin))
+    }
+}
+
+/// The one conversion to JavaScript: a plain object with exactly the fields of the native JSON.
+/// Errors are the cold path, so going through JSON text keeps the two forms identical for free.
+pub fn to_js(e: ErrorData) -> JsValue {
+    let text = serde_json::to_string(&e).unwrap_or_default();
+    js_sys::JSON::parse(&text).unwrap_or_else(|_| JsValue::from_str(&e.message))
+}

@@ -1,0 +1,252 @@
+//! The binding's operations as plain Rust over JSON text (cedar's `ffi` pattern). Each JS-facing
+//! method in `lib.rs` is one of these plus [`crate::error::to_js`], so the whole surface runs
+//! natively in `cargo test` without a JavaScript engine. Every function is decode, call the core,
+//! encode: rules live in the core only.
+
+use crate::error::ErrorData;
+use indexmap::IndexMap;
+use rolecall::model::{AssignDoc, CopyDoc, QueryDoc, Text};
+use rolecall::testfile::run_test_file as run_file;
+use rolecall::{Directory, Evaluator, Policy, Snapshot, Timestamp};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// What the binding returns: a value or the error as data.
+pub type Outcome<T> = Result<T, ErrorData>;
+
+/// Parses a policy (YAML or JSON text).
+///
+/// # Errors
+/// The first problem, with origin `policy`, path and location.
+pub fn parse_policy(text: &str) -> Outcome<Policy> {
+    Policy::parse(text).map_err(|e| ErrorData::from_input("policy", e))
+}
+
+/// Compiles a directory (YAML or JSON text) for a policy into an evaluator.
+///
+/// # Errors
+/// The first problem, with origin `directory`, path and location.
+pub fn new_evaluator(policy: &Arc<Policy>, directory: &str) -> Outcome<Evaluator> {
+    let dir =
+        Directory::parse(policy, directory).map_err(|e| ErrorData::from_input("directory", e))?;
+    Evaluator::new(policy.clone(), dir).map_err(ErrorData::from)
+}
+
+/// An evaluator for one subject from its snapshot (JSON text).
+///
+/// # Errors
+/// `policy_mismatch` for a snapshot taken under another policy; `invalid_value` for bad JSON.
+pub fn from_snapshot(policy: &Arc<Policy>, snapshot: &str) -> Outcome<Evaluator> {
+    let snap = Snapshot::from_json(snapshot).map_err(|e| ErrorData::from_input("snapshot", e))?;
+    Evaluator::from_snapshot(policy.clone(), &snap)
+        .map_err(|e| ErrorData::from_input("snapshot", e))
+}
+
+/// The decision for a query (`QueryDoc` JSON), as JSON.
+///
+/// # Errors
+/// SPEC's input errors, or `invalid_value` for JSON that is not a query.
+pub fn check(eval: &Evaluator, query: &str) -> Outcome<String> {
+    let q: QueryDoc = decode("query", query)?;
+    encode(&eval.check_doc(&q)?)
+}
+
+/// Whether a query (`QueryDoc` JSON) is allowed: the slow path, for queries with a context or a
+/// resource. The core has no `can` over a `QueryDoc`, so this decides through `check_doc`.
+///
+/// # Errors
+/// As [`check`].
+pub fn can(eval: &Evaluator, query: &str) -> Outcome<bool> {
+    let q: QueryDoc = decode("query", query)?;
+    Ok(eval.check_doc(&q)?.allowed)
+}
+
+/// A bulk request: `allowed_actions` uses `scope`, `scopes_where` uses `action`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BulkRequest {
+    subject: Text,
+    #[serde(default)]
+    scope: Option<Text>,
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    context: IndexMap<String, Text>,
+    #[serde(default)]
+    now: Option<String>,
+}
+
+impl BulkRequest {
+    fn context(&self) -> Vec<(&str, &str)> {
+        self.context
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.0.as_str()))
+            .collect()
+    }
+
+    fn now(&self) -> Outcome<Option<Timestamp>> {
+        self.now
+            .as_deref()
+            .map(|t| Timestamp::parse(t).map_err(|m| invalid("now", m)))
+            .transpose()
+    }
+}
+
+/// Every action a subject may do at a scope (`{subject, scope, context?, now?}` JSON), as a JSON
+/// list of names.
+///
+/// # Errors
+/// `unknown_scope`, `unknown_dimension`, `missing_time`, `invalid_value`.
+pub fn allowed_actions(eval: &Evaluator, request: &str) -> Outcome<String> {
+    let r: BulkRequest = decode("request", request)?;
+    let scope = r.scope.as_ref().map_or("", |s| s.0.as_str());
+    encode(&eval.allowed_actions(&r.subject.0, scope, &r.context(), r.now()?)?)
+}
+
+/// Every scope where a subject may do an action (`{subject, action, context?, now?}` JSON), as a
+/// JSON list of scope ids.
+///
+/// # Errors
+/// `unknown_action`, `unknown_dimension`, `missing_time`, `invalid_value`.
+pub fn scopes_where(eval: &Evaluator, request: &str) -> Outcome<String> {
+    let r: BulkRequest = decode("request", request)?;
+    let action = r.action.as_deref().unwrap_or("");
+    encode(&eval.scopes_where(&r.subject.0, action, &r.context(), r.now()?)?)
+}
+
+/// The effective permissions of every subject at every scope, as JSON.
+///
+/// # Errors
+/// Never in practice (encoding plain data).
+pub fn effective_permissions(eval: &Evaluator) -> Outcome<String> {
+    encode(&eval.effective_permissions())
+}
+
+/// One subject's snapshot, as JSON.
+///
+/// # Errors
+/// Never in practice (encoding plain data).
+pub fn snapshot(eval: &Evaluator, subject: &str) -> Outcome<String> {
+    encode(&eval.snapshot(subject))
+}
+
+/// `can_assign` for an `AssignDoc` (JSON), as a JSON decision.
+///
+/// # Errors
+/// `unknown_role`, `unknown_scope`, `unknown_dimension`, `invalid_value`.
+pub fn can_assign(eval: &Evaluator, request: &str) -> Outcome<String> {
+    let r: AssignDoc = decode("request", request)?;
+    encode(&eval.can_assign(&r)?)
+}
+
+/// `can_revoke` for an `AssignDoc` (JSON), as a JSON decision.
+///
+/// # Errors
+/// As [`can_assign`], and `unknown_assignment`.
+pub fn can_revoke(eval: &Evaluator, request: &str) -> Outcome<String> {
+    let r: AssignDoc = decode("request", request)?;
+    encode(&eval.can_revoke(&r)?)
+}
+
+/// `can_copy` for a `CopyDoc` (JSON), as a JSON decision.
+///
+/// # Errors
+/// As [`can_assign`].
+pub fn can_copy(eval: &Evaluator, request: &str) -> Outcome<String> {
+    let r: CopyDoc = decode("request", request)?;
+    encode(&eval.can_copy(&r)?)
+}
+
+/// What each subject gains and loses at each scope from `before` to `after`, as JSON.
+///
+/// # Errors
+/// Never in practice (encoding plain data).
+pub fn diff(before: &Evaluator, after: &Evaluator) -> Outcome<String> {
+    encode(&rolecall::diff(before, after))
+}
+
+/// A test file's report: the core's cases plus the two counts, so callers need not recount.
+#[derive(Serialize)]
+struct Report<'a> {
+    passed: usize,
+    failed: usize,
+    cases: &'a [rolecall::testfile::CaseResult],
+}
+
+/// Runs a policy test file; `load` reads the paths it names.
+///
+/// # Errors
+/// When the file, its policy or its directory does not load.
+pub fn run_test_file(
+    text: &str,
+    load: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Outcome<String> {
+    let report = run_file(text, load)?;
+    encode(&Report {
+        passed: report.passed(),
+        failed: report.failed(),
+        cases: &report.cases,
+    })
+}
+
+// ---- The prepared fast path: numbers in, numbers out. ----
+
+/// The time a fast-path call carries: milliseconds since the epoch, `NaN` for none.
+pub fn millis(now_ms: f64) -> Option<Timestamp> {
+    // `as` saturates; a finite millisecond count is exact in an f64 up to 2^53.
+    now_ms
+        .is_finite()
+        .then(|| Timestamp::from_millis(now_ms as i64))
+}
+
+/// Decides `(action, scope)` pairs, given as interleaved handles, for one subject: `1` allowed,
+/// `0` not. An odd trailing handle is ignored.
+pub fn can_many(eval: &Evaluator, subject: u32, pairs: &[u32], now: Option<Timestamp>) -> Vec<u8> {
+    pairs
+        .chunks_exact(2)
+        .map(|p| match p {
+            [action, scope] => u8::from(eval.can_prepared(subject, *action, *scope, now)),
+            _ => 0,
+        })
+        .collect()
+}
+
+/// Handles of the subjects that are expiring API keys: the SDK reads the clock only for these.
+/// The core has no handle-level query for it, so it is read from the directory document.
+pub fn expiring_subjects(eval: &Evaluator) -> Vec<u32> {
+    eval.directory()
+        .doc()
+        .api_keys
+        .iter()
+        .filter(|k| k.expires_at.is_some())
+        .map(|k| eval.subject_handle(&k.id.0))
+        .collect()
+}
+
+/// Ids of the actions with `distinct_from`: they need a resource, so never take the fast path.
+pub fn actions_needing_resource(policy: &Policy) -> Vec<u32> {
+    policy
+        .doc()
+        .actions
+        .iter()
+        .filter(|(_, a)| a.distinct_from.is_some())
+        .filter_map(|(name, _)| policy.action_id(name))
+        .collect()
+}
+
+fn decode<T: DeserializeOwned>(origin: &str, text: &str) -> Outcome<T> {
+    serde_json::from_str(text).map_err(|e| ErrorData::json(origin, &e))
+}
+
+fn encode<T: Serialize>(value: &T) -> Outcome<String> {
+    serde_json::to_string(value).map_err(|e| invalid("", e.to_string()))
+}
+
+fn invalid(path: &str, message: String) -> ErrorData {
+    ErrorData::from(rolecall::Error::new(
+        rolecall::ErrorCode::InvalidValue,
+        path,
+        message,
+    ))
+}

@@ -1,0 +1,97 @@
+// The shape of the generated wasm-bindgen module, as the SDK uses it, and the slot the entry
+// file of each runtime (node, web) fills. Nothing here is exported to users: the generated names
+// stay behind this interface (checked against the generated .d.ts by `npm run check`).
+
+import { RolecallError } from './errors.js';
+
+/** A compiled policy inside the WebAssembly module. */
+export interface NativePolicy {
+  readonly hash: string;
+  actionNames(): string[];
+  actionsNeedingResource(): Uint32Array;
+  free(): void;
+}
+
+/** An evaluator inside the WebAssembly module. JSON text in and out, except the hot path. */
+export interface NativeEvaluator {
+  check(query: string): string;
+  can(query: string): boolean;
+  subjectHandle(subject: string): number;
+  scopeHandle(scope: string): number | undefined;
+  scopeIds(): string[];
+  expiringSubjects(): Uint32Array;
+  canPrepared(subject: number, action: number, scope: number, nowMs: number): boolean;
+  canMany(subject: number, pairs: Uint32Array, nowMs: number): Uint8Array;
+  allowedActions(request: string): string;
+  scopesWhere(request: string): string;
+  effectivePermissions(): string;
+  snapshot(subject: string): string;
+  canAssign(request: string): string;
+  canRevoke(request: string): string;
+  canCopy(request: string): string;
+  free(): void;
+}
+
+/** The generated module. */
+export interface Binding {
+  Policy: { parse(text: string): NativePolicy };
+  Evaluator: {
+    new (policy: NativePolicy, directory: string): NativeEvaluator;
+    fromSnapshot(policy: NativePolicy, snapshot: string): NativeEvaluator;
+  };
+  diff(before: NativeEvaluator, after: NativeEvaluator): string;
+  // The generated type is `Function`; the SDK always passes this shape.
+  runTestFile(text: string, loader: (path: string) => string): string;
+}
+
+/** What `init()` does in a runtime whose module loads asynchronously (the web). */
+export type Initializer = (input?: InitInput) => Promise<Binding>;
+
+/**
+ * Where the web build finds its `.wasm`: a URL (string or `URL`), a `fetch` `Response` or its
+ * promise, the bytes, or a compiled `WebAssembly.Module`. Omitted: next to the module, which
+ * bundlers (Vite, webpack) resolve through `new URL(..., import.meta.url)`.
+ */
+export type InitInput = string | URL | ArrayBuffer | ArrayBufferView | object;
+
+let current: Binding | undefined;
+let initializer: Initializer | undefined;
+
+/** Called by the entry file: Node loads synchronously and sets the binding at import. */
+export function setBinding(b: Binding): void {
+  current = b;
+}
+
+/** Called by the web entry file. */
+export function setInitializer(f: Initializer): void {
+  initializer = f;
+}
+
+/** The loaded module, or `not_initialized`. */
+export function wasm(): Binding {
+  if (current === undefined) {
+    throw new RolecallError({
+      code: 'not_initialized',
+      message: 'the WebAssembly module is not loaded yet',
+      path: '',
+      help: 'call `await init()` once before using rolecall in a browser',
+    });
+  }
+  return current;
+}
+
+/**
+ * Loads the WebAssembly module. Needed once in browsers (and with bundlers) before anything
+ * else; in Node the module loads synchronously at import and this resolves at once.
+ */
+export async function init(input?: InitInput): Promise<void> {
+  if (current !== undefined) return;
+  if (initializer === undefined) {
+    throw new RolecallError({
+      code: 'not_initialized',
+      message: 'no WebAssembly loader for this runtime',
+      path: '',
+    });
+  }
+  current = await initializer(input);
+}

@@ -1,0 +1,30 @@
+// The public API of the `rolecall` package, the same in every runtime. The entry files (Node,
+// web) only load the WebAssembly module and re-export this.
+
+export { init, type InitInput } from './binding.js';
+export { RolecallError, type ErrorCode, type ErrorData } from './errors.js';
+export { Policy } from './policy.js';
+export { Evaluator, PreparedSubject } from './evaluator.js';
+export { Permissions, type PermissionOptions } from './permissions.js';
+export { diff, runTestFile } from './tools.js';
+export type {
+  AccessChange,
+  AccessDiff,
+  AssignmentContext,
+  AssignRequest,
+  BulkOptions,
+  CaseResult,
+  CopyRequest,
+  Decision,
+  DocumentInput,
+  EffectiveEntry,
+  GrantSource,
+  QueryContext,
+  QueryOptions,
+  Reason,
+  Schema,
+  Snapshot,
+  Target,
+  TestReport,
+  Time,
+} from './types.js';

@@ -1,0 +1,78 @@
+// The browser's view: one subject's permissions from the snapshot the server sent. Client-side
+// gating is a convenience for the interface (hide or disable a button); the server enforces.
+
+import { Evaluator, type PreparedSubject } from './evaluator.js';
+import type { Policy } from './policy.js';
+import type { BulkOptions, Decision, QueryOptions, Schema, Snapshot, Target, Time } from './types.js';
+
+/** Where and how to decide, for one subject. */
+export type PermissionOptions<S extends Schema> = QueryOptions<S>;
+
+/**
+ * An evaluator bound to the subject of a snapshot. It decides exactly as the server does at every
+ * scope the subject can reach; any other scope is `out_of_scope`, never `unknown_scope` (the
+ * client must not learn which scopes exist).
+ */
+export class Permissions<S extends Schema = Schema> {
+  /** Whose permissions these are. */
+  readonly subject: string;
+  /** The evaluator over the snapshot. */
+  readonly evaluator: Evaluator<S>;
+  readonly #prepared: PreparedSubject<S>;
+
+  private constructor(evaluator: Evaluator<S>, subject: string) {
+    this.evaluator = evaluator;
+    this.subject = subject;
+    this.#prepared = evaluator.prepare(subject);
+  }
+
+  /**
+   * From the snapshot the server took with `evaluator.snapshot(subject)` (object or JSON text).
+   * @throws {RolecallError} `policy_mismatch` when it was taken under another policy: fetch a new
+   * one (or the new policy).
+   */
+  static fromSnapshot<S extends Schema = Schema>(
+    policy: Policy<S> | Policy,
+    snapshot: Snapshot | string,
+  ): Permissions<S> {
+    const evaluator = Evaluator.fromSnapshot<S>(policy, snapshot);
+    const subject = (typeof snapshot === 'string' ? (JSON.parse(snapshot) as Snapshot) : snapshot).subject;
+    return new Permissions(evaluator, subject);
+  }
+
+  /** May the subject do `action` in `options.scope`? (`can(action, scope)` for short.) */
+  can(action: Target<S>, options: PermissionOptions<S> | string): boolean {
+    if (typeof options === 'string') return this.#prepared.can(action, options);
+    return this.evaluator.can(this.subject, action, options);
+  }
+
+  /** The full decision, with the tooltip message. */
+  check(action: Target<S>, options: PermissionOptions<S> | string): Decision {
+    return this.evaluator.check(this.subject, action, typeof options === 'string' ? { scope: options } : options);
+  }
+
+  /** Many `[action, scope]` pairs in one call: `1` allowed, `0` not. */
+  canMany(pairs: ReadonlyArray<readonly [Target<S>, string]>, options: { now?: Time } = {}): Uint8Array {
+    return this.evaluator.canMany(this.subject, pairs, options);
+  }
+
+  /** Every action the subject may do at `scope`. */
+  allowedActions(scope: string, options?: BulkOptions<S>): S['action'][] {
+    return this.evaluator.allowedActions(this.subject, scope, options);
+  }
+
+  /** Every reachable scope where the subject may do `action`. */
+  scopesWhere(action: S['action'], options?: BulkOptions<S>): string[] {
+    return this.evaluator.scopesWhere(this.subject, action, options);
+  }
+
+  /** The subject, prepared: the numbers-only fast path. */
+  get prepared(): PreparedSubject<S> {
+    return this.#prepared;
+  }
+
+  /** Frees the WebAssembly memory now instead of at garbage collection. */
+  free(): void {
+    this.evaluator.free();
+  }
+}

@@ -1,0 +1,66 @@
+// A compiled policy. It owns the action table the fast path interns names with: built once per
+// policy and shared by every evaluator over it.
+
+import { wasm, type NativePolicy } from './binding.js';
+import { call } from './errors.js';
+import type { DocumentInput, Schema } from './types.js';
+
+/** What evaluators read from their policy; not part of the public API. */
+export interface PolicyInternals {
+  ffi: NativePolicy;
+  /** Action name to id. */
+  actionIds: Map<string, number>;
+  /** 1 for an action with `distinct_from` (it needs a resource: never the fast path). */
+  needsResource: Uint8Array;
+}
+
+let internalsOf: (p: Policy<Schema>) => PolicyInternals;
+
+/** The internals of a policy, for the evaluator. */
+export function policyInternals<S extends Schema>(p: Policy<S>): PolicyInternals {
+  return internalsOf(p as unknown as Policy<Schema>);
+}
+
+/** Text as is; a document object as JSON. */
+export function documentText(input: DocumentInput): string {
+  return typeof input === 'string' ? input : JSON.stringify(input);
+}
+
+/** A validated policy (SPEC 1): static, versioned, shipped to clients. */
+export class Policy<S extends Schema = Schema> {
+  readonly #ffi: NativePolicy;
+  readonly #actionIds: Map<string, number>;
+  readonly #needsResource: Uint8Array;
+  /** SHA-256 (hex) of the canonical form: the same in YAML or JSON, keys in any order. */
+  readonly hash: string;
+  /** Action names in declared order. */
+  readonly actions: readonly S['action'][];
+
+  private constructor(ffi: NativePolicy) {
+    this.#ffi = ffi;
+    this.hash = ffi.hash;
+    const names = ffi.actionNames();
+    this.actions = names as S['action'][];
+    this.#actionIds = new Map(names.map((n, i) => [n, i]));
+    this.#needsResource = new Uint8Array(names.length);
+    for (const id of ffi.actionsNeedingResource()) this.#needsResource[id] = 1;
+  }
+
+  /**
+   * Parses and validates a policy: YAML or JSON text, or the document as an object.
+   * @throws {RolecallError} the first problem, with its path and (for text) line and column.
+   */
+  static parse<S extends Schema = Schema>(input: DocumentInput): Policy<S> {
+    const text = documentText(input);
+    return new Policy<S>(call(() => wasm().Policy.parse(text)));
+  }
+
+  /** Frees the WebAssembly memory now instead of at garbage collection. */
+  free(): void {
+    this.#ffi.free();
+  }
+
+  static {
+    internalsOf = (p) => ({ ffi: p.#ffi, actionIds: p.#actionIds, needsResource: p.#needsResource });
+  }
+}

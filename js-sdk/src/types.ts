@@ -1,0 +1,154 @@
+// The public data types: what goes in (queries, requests) and what comes out (decisions,
+// reports). Names follow SPEC; the JSON the binding exchanges has exactly these shapes.
+
+/**
+ * The names a policy declares, for compile-time checking. `rolecall codegen ts` emits one for a
+ * policy (`export interface Schema { action: Action; permission: Permission; ... }`); without
+ * it every name is a plain string.
+ */
+export interface Schema {
+  action: string;
+  permission: string;
+  role: string;
+  dimension: string;
+  resource: string;
+  level: string;
+}
+
+/** What a query asks about: an action (`transfers.approve`) or one permission (`transfers:authorize`). */
+export type Target<S extends Schema> = S['action'] | S['permission'];
+
+/**
+ * The time of a query, for expiring API keys: a `Date`, milliseconds since the epoch, or RFC 3339
+ * text. Omitted: the SDK reads the clock (only for a subject that is an expiring API key).
+ * `null`: no time, as in the core (an expiring key is then `missing_time`).
+ */
+export type Time = Date | number | string | null;
+
+/** Context qualifiers of a query: dimension to one value, or `"*"` for any value. */
+export type QueryContext<S extends Schema> = Partial<Record<S['dimension'], string>>;
+
+/** The rest of a query: where, and optionally context, resource attributes and time. */
+export interface QueryOptions<S extends Schema = Schema> {
+  scope: string;
+  context?: QueryContext<S>;
+  /** Attributes of the resource acted on (for `distinct_from`, e.g. `{ created_by: 'bob' }`). */
+  resource?: Record<string, string>;
+  now?: Time;
+}
+
+/** Options of the bulk forms. */
+export interface BulkOptions<S extends Schema = Schema> {
+  context?: QueryContext<S>;
+  now?: Time;
+}
+
+/** Why a decision came out as it did (SPEC 3 and 4). */
+export type Reason =
+  | 'granted'
+  | 'expired'
+  | 'forbidden'
+  | 'self_approval'
+  | 'context_mismatch'
+  | 'out_of_scope'
+  | 'missing_permission'
+  | 'not_assignable'
+  | 'scope_kind_not_allowed'
+  | 'escalation'
+  | 'max_holders_reached'
+  | 'exclusive_roles';
+
+/** A source that granted a decision: an assignment, a direct grant or an API key. */
+export interface GrantSource {
+  kind: 'assignment' | 'grant' | 'api_key';
+  /** Its index in the directory's list of that kind. */
+  index: number;
+  /** The role, for an assignment. */
+  role?: string;
+  /** The scope the source is at. */
+  scope: string;
+}
+
+/** A decision: allowed or not, why, who granted it or what is missing, and a tooltip line. */
+export interface Decision {
+  allowed: boolean;
+  reason: Reason;
+  /** One line for a tooltip: "Requires Authorize on Transfers". */
+  message: string;
+  /** The sources that granted it (allowed decisions); otherwise empty. */
+  sources: GrantSource[];
+  /** The required permissions that are not held (denied decisions); otherwise empty. */
+  missing: string[];
+}
+
+/** Context qualifiers of an assignment: dimension to one value or a list. */
+export type AssignmentContext<S extends Schema> = Partial<Record<S['dimension'], string | string[]>>;
+
+/** May `actor` give (or remove) `subject`'s `role` at `scope`? */
+export interface AssignRequest<S extends Schema = Schema> {
+  actor: string;
+  subject: string;
+  role: S['role'];
+  scope: string;
+  context?: AssignmentContext<S>;
+}
+
+/** May `actor` replace `to`'s assignments with copies of `from`'s? */
+export interface CopyRequest {
+  actor: string;
+  from: string;
+  to: string;
+}
+
+/** What one subject holds at one scope (`refunds:manage [country: CL]` when only under a context). */
+export interface EffectiveEntry {
+  subject: string;
+  scope: string;
+  held: string[];
+}
+
+/** What one subject gains and loses at one scope. */
+export interface AccessChange {
+  subject: string;
+  scope: string;
+  gained: string[];
+  lost: string[];
+}
+
+/** Every change between two (policy, directory) pairs, sorted by subject then scope. */
+export interface AccessDiff {
+  changes: AccessChange[];
+}
+
+/** One subject's view of a directory, for a browser (SPEC 5). Send it as JSON. */
+export interface Snapshot {
+  rolecall_snapshot: number;
+  policy_hash: string;
+  subject: string;
+  scopes: { id: string; parent?: string; kind?: string; reachable?: boolean }[];
+  assignments: [number, object][];
+  grants: [number, object][];
+  api_key?: [number, object];
+}
+
+/** The outcome of one case of a policy test file. */
+export interface CaseResult {
+  name: string;
+  index: number;
+  line: number;
+  passed: boolean;
+  /** `allow`, `deny (missing_permission)`, `error (unknown_action)`. */
+  expected: string;
+  /** The same form, for what happened, with the message. */
+  actual: string;
+}
+
+/** The outcome of one policy test file. */
+export interface TestReport {
+  passed: number;
+  failed: number;
+  cases: CaseResult[];
+}
+
+/** A policy or a directory: YAML or JSON text, or the document as an object. */
+export type DocumentInput = string | object;

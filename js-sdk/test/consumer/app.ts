@@ -1,0 +1,42 @@
+import { Evaluator, Permissions, Policy, RolecallError, type Decision } from 'rolecall';
+import type { Schema } from './schema.js';
+
+declare const policyText: string;
+declare const directoryText: string;
+
+const policy = Policy.parse<Schema>(policyText);
+const typed = new Evaluator(policy, directoryText);
+typed.can('alice', 'refunds.create', { scope: 'org', context: { country: 'CL' } });
+typed.can('alice', 'refunds:manage', { scope: 'org' });
+// @ts-expect-error: not an action of the policy
+typed.can('alice', 'refunds.crate', { scope: 'org' });
+// @ts-expect-error: not a dimension of the policy
+typed.can('alice', 'refunds.create', { scope: 'org', context: { planet: 'mars' } });
+// @ts-expect-error: not a role of the policy
+typed.canAssign({ actor: 'a', subject: 'b', role: 'admin', scope: 'org' });
+const actions: Schema['action'][] = typed.allowedActions('alice', 'org');
+
+// The codegen's suggested form: the Schema on the evaluator, the policy parsed untyped.
+const alsoTyped = new Evaluator<Schema>(Policy.parse(policyText), directoryText);
+// @ts-expect-error: not an action of the policy
+alsoTyped.prepare('alice').can('refunds.crate', 'org');
+
+const plain = new Evaluator(Policy.parse(policyText), directoryText);
+plain.can('alice', 'anything.at_all', { scope: 'org', context: { whatever: 'x' } });
+const d: Decision = plain.check('alice', 'x.y', { scope: 'org', now: new Date() });
+
+const perms = Permissions.fromSnapshot<Schema>(policy, typed.snapshot('alice'));
+perms.can('transfers.approve', { scope: 'org', resource: { created_by: 'bob' } });
+// @ts-expect-error: not an action of the policy
+perms.can('transfers.aprove', 'org');
+
+try {
+  plain.can('a', 'b.c', { scope: 'org' });
+} catch (e) {
+  if (e instanceof RolecallError) {
+    const where: string = `${e.code} ${e.path} ${e.line ?? ''}:${e.column ?? ''} ${e.help ?? ''}`;
+    void where;
+  }
+}
+void actions;
+void d;

@@ -1,5 +1,5 @@
-//! The benchmark workload: a payments dashboard (resources, actions and roles modeled on seed
-//! 001) over an organization with subtenants and users holding one to three assignments each,
+//! The benchmark workload: a payments dashboard (resources, actions and roles modeled on the
+//! payments seed) over an organization with subtenants and users holding one to three assignments each,
 //! at any size. Shared by the criterion benchmarks and the JS benchmark (which reads the JSON
 //! this writes), so every contender decides the same queries.
 #![allow(clippy::indexing_slicing)] // indexes are drawn from ranges bounded by the slices they index

@@ -20,9 +20,9 @@ help:
 	@echo "make lint     rustfmt and clippy (no unwrap/expect/panic/indexing in library code)"
 	@echo "make bench    benchmarks: rolecall beside CASL, casbin, accesscontrol, Cedar and baselines, into bench/results.md"
 
-# Rust's wasm32 target, wasm-bindgen-cli and wasm-pack (into .tools/), Node >= 18.
+# Rust's wasm32 target, wasm-bindgen-cli and wasm-pack (into .tools/), Node >= 18, Chromium.
 setup:
-	@scripts/bootstrap.sh rust wasm node
+	@scripts/bootstrap.sh rust wasm node chromium
 
 lint: setup
 	cargo fmt --all -- --check

@@ -12,9 +12,10 @@ export CARGO_TERM_COLOR ?= never
 ROLECALL := cargo run -q -p rolecall-cli --
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lint rust-test policy-test bench wasm js-sdk js-fixtures js-test
+.PHONY: help setup test lint rust-test policy-test bench wasm js-sdk js-fixtures js-test demo examples examples-test browser-test
 
 help:
+	@echo "make demo     build everything and serve the example dashboard (PORT=3000, loopback)"
 	@echo "make test     run every test (installs missing tools first)"
 	@echo "make js-sdk   build the WebAssembly module and the npm package (js-sdk/dist)"
 	@echo "make lint     rustfmt and clippy (no unwrap/expect/panic/indexing in library code)"
@@ -57,7 +58,27 @@ js-fixtures: setup
 js-test: js-sdk js-fixtures
 	cd js-sdk && npm test
 
-test: lint rust-test policy-test js-test
+# The example dashboard and its server: builds what is missing or stale, then serves it.
+demo: setup
+	scripts/demo.sh
+
+examples: setup
+	scripts/demo.sh --prepare
+
+tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+
+# The example server over real HTTP (parity with the snapshot and the native CLI, privacy, bad
+# input, every route) and rolecall/react without a browser.
+examples-test: examples
+	cd examples/node-server && npm test
+	cd examples/dashboard && npm test
+
+# The dashboard in Debian's Chromium; screenshots in .artifacts/screenshots/.
+browser-test: examples tests/browser/node_modules/.package-lock.json
+	cd tests/browser && npm test
+
+test: lint rust-test policy-test js-test examples-test browser-test
 	@echo "make test: all tests passed"
 
 # A benchmark measures; it never fails a test by timing. Writes bench/results.md.

@@ -181,19 +181,20 @@ export interface FastifyReplyLike {
 
 /**
  * A Fastify `preHandler`: `{ preHandler: fastifyGuard(evaluator, 'refunds.create', options) }`.
+ * A refusal is sent and the reply returned, as Fastify documents for an async hook that
+ * answers early.
  * @throws {RolecallError} `unknown_action` at definition time.
  */
 export function fastifyGuard<S extends Schema, Req = unknown>(
   evaluator: EvaluatorSource<S>,
   action: Target<S>,
   options: GuardOptions<S, Req>,
-): (req: Req, reply: FastifyReplyLike) => Promise<void> {
+): (req: Req, reply: FastifyReplyLike) => Promise<unknown> {
   checkAction(evaluator, action);
   return async (req, reply) => {
     const r = await read(options, req);
     const outcome = isOutcome(r) ? r : enforce(evaluator, action, r, options.audit);
-    if (!outcome.allowed) {
-      await reply.code(outcome.status).send(outcome.body);
-    }
+    if (!outcome.allowed) return reply.code(outcome.status).send(outcome.body);
+    return undefined;
   };
 }

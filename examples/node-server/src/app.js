@@ -1,0 +1,202 @@
+// The example server: the payments dashboard's API, every route enforced with `rolecall/node`,
+// per-user snapshots for the page, and role assignment through `canAssign` with the access diff.
+// Sign-in is a DEMO: one picks an example user and gets a cookie; there are no passwords.
+//
+// The page hides and disables buttons with the same policy, but that is a convenience: each
+// request below is decided here, whatever the page showed.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express from 'express';
+import { Policy, RolecallError } from 'rolecall';
+import { enforce, guard } from 'rolecall/node';
+import YAML from 'yaml';
+import { demoUsers, seedData, tenantContext, tenants } from './demo.js';
+import { LiveDirectory } from './live.js';
+import { businessRoutes } from './routes.js';
+import { teamRoutes } from './team.js';
+import { fail, isId } from './http.js';
+
+const COOKIE = 'rolecall_demo_user';
+const AUDIT_SIZE = 500;
+
+/**
+ * Builds the app. `policyText` and `directoryText` are YAML or JSON; `dashboardDir` is the built
+ * dashboard (served at `/`), optional. Returns `{ app, directory, audit }`.
+ */
+export function createApp({ policyText, directoryText, dashboardDir, logAudit = false }) {
+  const policy = Policy.parse(policyText);
+  // The page gets the policy as JSON: the same canonical form, so the same hash.
+  const policyDoc = YAML.parse(policyText);
+  const policyJson = JSON.stringify(policyDoc);
+  const roleNames = Object.keys(policyDoc.roles ?? {});
+  const directory = new LiveDirectory(policy, YAML.parse(directoryText));
+  const data = seedData();
+  const audit = [];
+  const evaluator = () => directory.evaluator;
+  const onDecision = (event) => {
+    audit.push({ ...event, at: event.at.toISOString() });
+    if (audit.length > AUDIT_SIZE) audit.shift();
+    if (logAudit) {
+      console.log(`audit ${event.allowed ? 'allow' : 'deny '} ${event.code} ${event.subject ?? '-'} ${event.action} ${event.scope}`);
+    }
+  };
+
+  /** A guard for `action`: subject from the session, scope and context from the URL's tenant. */
+  const gate = (action, o = {}) => {
+    const scope = o.scope ?? ((req) => req.params.scope);
+    return guard(evaluator, action, {
+      subject: (req) => req.subject,
+      scope,
+      context: o.context ?? ((req) => tenantContext(scope(req))),
+      resource: o.resource,
+      audit: onDecision,
+    });
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((req, res, next) => {
+    res.set('Content-Security-Policy', "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:");
+    res.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  app.use('/api', express.json({ limit: '16kb', strict: true }));
+  app.use('/api', (req, res, next) => {
+    req.subject = subjectOf(req, directory);
+    res.set('Cache-Control', 'no-store');
+    res.set('X-Rolecall-Version', String(directory.version));
+    res.set('X-Rolecall-Policy', policy.hash);
+    // A page that decides under another policy shows the wrong buttons: make it reload.
+    const theirs = req.get('x-rolecall-policy');
+    if (theirs !== undefined && theirs !== policy.hash) {
+      return fail(res, 409, 'policy_mismatch', 'The page was loaded under another policy; reload it');
+    }
+    next();
+  });
+
+  // --- Demo sign-in (no passwords: pick an example user) -----------------------------------
+  app.get('/api/session', (req, res) => {
+    res.json({ demo: true, users: demoUsers, subject: req.subject ?? null });
+  });
+  app.post('/api/session', (req, res) => {
+    const user = demoUsers.find((u) => u.id === req.body?.user);
+    if (user === undefined) return fail(res, 400, 'unknown_user', 'Choose one of the example users');
+    res.set('Set-Cookie', `${COOKIE}=${encodeURIComponent(user.id)}; Path=/; HttpOnly; SameSite=Strict`);
+    res.json({ subject: user.id });
+  });
+  app.delete('/api/session', (req, res) => {
+    res.set('Set-Cookie', `${COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+    res.status(204).end();
+  });
+
+  // --- What the page needs to decide locally -------------------------------------------------
+  app.get('/api/policy', (req, res) => {
+    res.json({ hash: policy.hash, policy: policyJson });
+  });
+  app.get('/api/me', signedIn, (req, res) => {
+    const snapshot = directory.evaluator.snapshot(req.subject);
+    res.json({
+      subject: req.subject,
+      name: demoUsers.find((u) => u.id === req.subject)?.name ?? req.subject,
+      version: directory.version,
+      tenants: snapshot.scopes
+        .filter((s) => s.reachable !== false)
+        .map((s) => ({ id: s.id, parent: s.parent, kind: s.kind, ...tenants[s.id] })),
+    });
+  });
+  // Only the signed-in subject's own snapshot: their sources and the scopes they reach.
+  app.get('/api/me/snapshot', signedIn, (req, res) => {
+    res.json(directory.evaluator.snapshot(req.subject));
+  });
+
+  // --- The dashboard's API: every route enforced --------------------------------------------
+  app.use('/api', businessRoutes({ gate, data, directory, policy }));
+
+  // Any action at any scope, for parity tests and for curious developers: 200 or the refusal.
+  app.post('/api/scopes/:scope/actions/:action', (req, res) => {
+    const body = req.body ?? {};
+    const context = stringMap(body.context);
+    const resource = stringMap(body.resource);
+    if (context === null || resource === null) {
+      return fail(res, 400, 'invalid_request', '`context` and `resource` must map names to strings');
+    }
+    const outcome = enforce(
+      evaluator,
+      req.params.action,
+      { subject: req.subject, scope: req.params.scope, context, resource },
+      onDecision,
+    );
+    if (!outcome.allowed) return res.status(outcome.status).json(outcome.body);
+    res.json(outcome.decision);
+  });
+
+  // --- Team: assigning and revoking roles through canAssign / canRevoke ----------------------
+  app.use('/api/assignments', signedIn, teamRoutes({ directory, roleNames, onDecision }));
+
+  // --- The built dashboard -------------------------------------------------------------------
+  app.use('/api', (req, res) => fail(res, 404, 'not_found', `No route ${req.method} ${req.path}`));
+  if (dashboardDir !== undefined && existsSync(join(dashboardDir, 'index.html'))) {
+    app.use(express.static(dashboardDir, { index: 'index.html' }));
+    app.use((req, res, next) => (req.method === 'GET' ? res.sendFile(join(dashboardDir, 'index.html')) : next()));
+  } else {
+    app.get('/', (req, res) =>
+      res.type('text').send('The dashboard is not built: run `make demo`, or `npm run build` in examples/dashboard.\n'),
+    );
+  }
+  app.use(errors);
+
+  return { app, directory, audit, data };
+}
+
+/** Who is asking: the demo cookie, or (demo too) `Authorization: Bearer <API key id>`. */
+function subjectOf(req, directory) {
+  const auth = req.get('authorization');
+  if (auth !== undefined) {
+    const id = /^Bearer (\S+)$/.exec(auth)?.[1];
+    return directory.document().api_keys?.some((k) => k.id === id) ? id : undefined;
+  }
+  const cookie = (req.get('cookie') ?? '').split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`));
+  if (cookie === undefined) return undefined;
+  let id;
+  try {
+    id = decodeURIComponent(cookie.slice(COOKIE.length + 1));
+  } catch {
+    return undefined;
+  }
+  return demoUsers.some((u) => u.id === id) ? id : undefined;
+}
+
+function signedIn(req, res, next) {
+  if (req.subject === undefined) return fail(res, 401, 'unauthenticated', 'Sign in first');
+  next();
+}
+
+/** `{ name: string }` or undefined; null when malformed. */
+function stringMap(x) {
+  if (x === undefined || x === null) return undefined;
+  if (typeof x !== 'object' || Array.isArray(x)) return null;
+  const out = {};
+  for (const [k, v] of Object.entries(x)) {
+    if (typeof v !== 'string') return null;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Never a crash, never an allow: input errors are 400, an invalid change 422, the rest 500. */
+function errors(err, req, res, next) {
+  if (res.headersSent) return next(err);
+  if (err?.type === 'entity.parse.failed') return fail(res, 400, 'invalid_json', 'The body is not valid JSON');
+  if (err?.type === 'entity.too.large') return fail(res, 413, 'too_large', 'The body is too large');
+  if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+    return fail(res, err.status, 'invalid_request', 'The request could not be read');
+  }
+  if (err instanceof RolecallError) {
+    const input = ['unknown_scope', 'unknown_role', 'unknown_dimension', 'unknown_action', 'unknown_permission', 'unknown_assignment', 'missing_resource_attribute'];
+    return fail(res, input.includes(err.code) ? 400 : 422, err.code, err.message);
+  }
+  console.error('internal error:', err);
+  return fail(res, 500, 'internal', 'Something went wrong');
+}

@@ -1,0 +1,135 @@
+// Team administration: which roles the signed-in user may give (canAssign), a change's preview
+// with its access diff, and the change itself (canRevoke / canAssign, then applied to the live
+// directory). The page never decides these: canAssign needs the whole directory.
+
+import express from 'express';
+import { diff } from 'rolecall';
+import { fail, isId } from './http.js';
+
+/** Routes under `/api/assignments` (the caller checks that someone is signed in). */
+export function teamRoutes({ directory, roleNames, onDecision }) {
+  const r = express.Router();
+  r.post('/options', (req, res) => {
+    const { subject, scope } = req.body ?? {};
+    const context = contextOf(req.body?.context);
+    if (!isId(subject) || !isId(scope) || context === null) {
+      return fail(res, 400, 'invalid_request', 'Give `subject`, `scope` and optionally `context`');
+    }
+    const e = directory.evaluator;
+    const roles = roleNames.map((role) => ({
+      role,
+      decision: e.canAssign({ actor: req.subject, subject, role, scope, context }),
+    }));
+    res.json({ roles });
+  });
+  r.post('/preview', (req, res) => {
+    const change = changeOf(req.body ?? {}, req, res, directory);
+    if (change === undefined) return;
+    const checks = checkChange(directory.evaluator, req.subject, change, directory);
+    const allowed = checks.every((c) => c.decision.allowed);
+    const result = { allowed, checks };
+    if (allowed) result.diff = diff(directory.evaluator, directory.preview(change)).changes;
+    res.json(result);
+  });
+  r.post('/', (req, res) => {
+    const change = changeOf(req.body ?? {}, req, res, directory);
+    if (change === undefined) return;
+    applyChange(req, res, change);
+  });
+  r.delete('/:index', (req, res) => {
+    const remove = /^\d+$/.test(req.params.index) ? Number(req.params.index) : -1;
+    const change = changeOf({ remove }, req, res, directory);
+    if (change === undefined) return;
+    applyChange(req, res, change);
+  });
+
+  function applyChange(req, res, change) {
+    const checks = checkChange(directory.evaluator, req.subject, change, directory);
+    const denied = checks.find((c) => !c.decision.allowed);
+    for (const c of checks) {
+      onDecision({ at: new Date(), action: `assignments.${c.op}`, subject: req.subject, scope: c.assignment.scope, allowed: c.decision.allowed, code: c.decision.reason, decision: c.decision });
+    }
+    if (denied !== undefined) {
+      return res.status(403).json({ error: { code: denied.decision.reason, message: denied.decision.message, missing: denied.decision.missing } });
+    }
+    const before = directory.evaluator;
+    const index = directory.apply(change);
+    res.set('X-Rolecall-Version', String(directory.version));
+    res.status(change.add === undefined ? 200 : 201).json({
+      index,
+      version: directory.version,
+      diff: diff(before, directory.evaluator).changes,
+    });
+  }
+
+  return r;
+}
+
+/** An assignment's context: `{ dimension: string | string[] }`; null when malformed. */
+function contextOf(x) {
+  if (x === undefined || x === null) return undefined;
+  if (typeof x !== 'object' || Array.isArray(x)) return null;
+  for (const v of Object.values(x)) {
+    const ok = typeof v === 'string' || (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string'));
+    if (!ok) return null;
+  }
+  return Object.keys(x).length === 0 ? undefined : x;
+}
+
+/**
+ * Reads `{ add?, remove? }` (or a bare assignment, meaning `add`) from a request; answers the
+ * error and returns undefined when it is malformed. Removing by index needs the directory version
+ * the page saw (`X-Rolecall-Version`): indexes move when assignments are removed.
+ */
+function changeOf(body, req, res, directory) {
+  const raw = body.add ?? (body.subject !== undefined ? body : undefined);
+  let add;
+  if (raw !== undefined) {
+    const context = contextOf(raw.context);
+    if (!isId(raw.subject) || !isId(raw.role) || !isId(raw.scope) || context === null) {
+      fail(res, 400, 'invalid_request', 'An assignment needs `subject`, `role`, `scope` and optionally `context`');
+      return undefined;
+    }
+    add = { subject: raw.subject, role: raw.role, scope: raw.scope, ...(context ? { context } : {}) };
+  }
+  const remove = body.remove;
+  if (remove !== undefined) {
+    if (!Number.isInteger(remove) || remove < 0) {
+      fail(res, 400, 'invalid_request', '`remove` is the index of an assignment');
+      return undefined;
+    }
+    const seen = req.get('x-rolecall-version');
+    if (seen === undefined) {
+      fail(res, 428, 'version_required', 'Send the directory version you saw (X-Rolecall-Version)');
+      return undefined;
+    }
+    if (seen !== String(directory.version)) {
+      fail(res, 409, 'stale_directory', 'The team changed since the page loaded it; reload and try again');
+      return undefined;
+    }
+    if (directory.assignment(remove) === undefined) {
+      fail(res, 404, 'unknown_assignment', `No assignment at index ${remove}`);
+      return undefined;
+    }
+  }
+  if (add === undefined && remove === undefined) {
+    fail(res, 400, 'invalid_request', 'Give an assignment to add, an index to remove, or both');
+    return undefined;
+  }
+  return { add, remove };
+}
+
+/** canRevoke for what is removed, canAssign for what is added. */
+function checkChange(e, actor, change, directory) {
+  const checks = [];
+  if (change.remove !== undefined) {
+    const a = directory.assignment(change.remove);
+    const request = { actor, subject: a.subject, role: a.role, scope: a.scope, context: a.context };
+    checks.push({ op: 'remove', assignment: a, decision: e.canRevoke(request) });
+  }
+  if (change.add !== undefined) {
+    checks.push({ op: 'add', assignment: change.add, decision: e.canAssign({ actor, ...change.add }) });
+  }
+  return checks;
+}
+

@@ -1,0 +1,38 @@
+// A page with 600 gated controls (stress.html): replacing the permissions re-renders the gated
+// controls and nothing else, and decides each distinct (action, scope) once.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launch, screenshot, startServer } from './helpers.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('switching the user re-renders only the 600 gated controls, with one decision per distinct control', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  await context.request.post(`${server.url}/api/session`, { data: { user: 'ada' } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/stress.html`);
+  await page.waitForSelector('.cell');
+  assert.equal(await page.locator('.cell').count(), 600);
+  const distinct = await page.locator('.cell').count();
+  for (const user of ['fiona', 'oscar']) {
+    await page.selectOption('select[aria-label="Signed in as"]', user);
+    await page.waitForFunction((u) => document.getElementById('stats').dataset.subject === u, user);
+    const stats = await page.locator('#stats').evaluate((el) => ({ ...el.dataset }));
+    assert.equal(stats.gated, '600', JSON.stringify(stats));
+    assert.equal(stats.rows, '0', 'the memoized rows around the controls did not re-render');
+    assert.equal(stats.page, '0', 'the page did not re-render');
+    // 600 controls over the policy's actions and ada's three scopes: far fewer distinct ones.
+    assert.ok(Number(stats.checks) <= 105 && Number(stats.checks) < distinct, `${stats.checks} decisions`);
+  }
+  assert.ok((await page.locator('.cell:not([disabled])').count()) > 0);
+  await screenshot(page, 'stress-600-controls');
+});

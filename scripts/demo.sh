@@ -22,13 +22,15 @@ stale() {
   [[ -n "$(find "$@" -newer "$target" -type f -print -quit 2>/dev/null)" ]]
 }
 
-# npm ci in DIR when its node_modules is missing or older than its lock file.
+# Install DIR's packages from its lock file when node_modules is missing or older than the lock.
+# `npm install --no-save` rather than `npm ci`: npm 11 leaves other platforms' optional packages
+# (rollup's native builds) out of a lock it writes, and `npm ci` then refuses that same lock.
 npm_ci() {
   local dir="$1"
   [[ -f "$dir/package-lock.json" ]] || die "$dir/package-lock.json is missing"
   if stale "$dir/node_modules/.package-lock.json" "$dir/package-lock.json"; then
-    say "installing $dir (npm ci)"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    say "installing $dir (npm install from the lock file)"
+    (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error)
   fi
 }
 

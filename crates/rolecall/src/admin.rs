@@ -151,6 +151,19 @@ impl Evaluator {
     fn assign_check(&self, state: &Evaluator, req: &AssignDoc) -> Result<Decision> {
         let role = self.role_id(&req.role)?;
         let scope = state.scope_id(&req.scope.0)?;
+        if state
+            .key_of(state.dir.subjects.get(&req.subject.0).unwrap_or(NONE))
+            .is_some()
+        {
+            return Err(Error::new(
+                ErrorCode::InvalidValue,
+                "subject",
+                format!(
+                    "`{}` is an API key; keys hold only their own `permissions`, never roles",
+                    req.subject.0
+                ),
+            ));
+        }
         if let Some(d) = self.grant_steps(role, req)? {
             return Ok(d);
         }
@@ -308,6 +321,14 @@ impl Evaluator {
         let mut exact = true;
         let mut coarse = QCtx([ABSENT; crate::limits::MAX_DIMENSIONS]);
         for (dim, vals) in ctx {
+            if vals.0.is_empty() {
+                // No value at all would make "held for every value" vacuously true.
+                return Err(Error::new(
+                    ErrorCode::InvalidValue,
+                    format!("context.{dim}"),
+                    "a context dimension needs at least one value",
+                ));
+            }
             let Some(d) = self.policy.dim_ix.get(dim) else {
                 let e = Error::new(
                     ErrorCode::UnknownDimension,

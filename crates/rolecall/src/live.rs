@@ -229,6 +229,24 @@ impl Evaluator {
                 format!("API key `{}` already exists", k.id.0),
             ));
         }
+        // As loading refuses: a key's owner may not be a key (itself included).
+        if k.id == k.owner
+            || self
+                .dir
+                .doc
+                .api_keys
+                .iter()
+                .any(|other| other.owner == k.id)
+        {
+            return Err(Error::new(
+                ErrorCode::InvalidValue,
+                "owner",
+                format!(
+                    "`{}` cannot be an API key: a key's owner may not be a key",
+                    k.id.0
+                ),
+            ));
+        }
         let holds = self
             .dir
             .subjects
@@ -242,7 +260,7 @@ impl Evaluator {
         let i = self.dir.doc.api_keys.len() as u32;
         let owner_is_key = self.is_key(&k.owner.0);
         let mut errs = Vec::new();
-        // Validate on a copy of nothing: compile_key stores on success only when errs is empty.
+        // compile_key stores the key as it compiles it: undo that when it reports an error.
         let before = self.dir.keys.len();
         let stored = self
             .dir

@@ -100,12 +100,13 @@ export async function request(url, method, path, { body, headers = {}, raw } = {
 }
 
 /**
- * The native `rolecall` CLI (ROLECALL_BIN, or target/debug/rolecall built here with cargo).
+ * The native `rolecall` CLI (ROLECALL_BIN, or rolecall built here with cargo into
+ * $CARGO_TARGET_DIR, by default the repository's target/).
  * Throws with what is missing when it can be neither found nor built.
  */
 export function nativeCli() {
   if (process.env.ROLECALL_BIN) return process.env.ROLECALL_BIN;
-  const bin = join(repo, 'target', 'debug', 'rolecall');
+  const bin = join(process.env.CARGO_TARGET_DIR ?? join(repo, 'target'), 'debug', 'rolecall');
   const build = spawnSync('cargo', ['build', '-q', '-p', 'rolecall-cli'], {
     cwd: repo,
     stdio: ['ignore', 'inherit', 'inherit'],

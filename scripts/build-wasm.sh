@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds the WebAssembly package twice, for Node (CommonJS, synchronous load) and for the web
-# (ES module with an explicit init), into pkg/node and pkg/web (generated; ignored by git), then
-# optimizes each .wasm with wasm-opt from the npm package `binaryen` (js-sdk's devDependency).
+# Builds the WebAssembly package twice, into pkg/node and pkg/web (generated; ignored by git):
+# - Node (CommonJS, synchronous load): the full build, every export, YAML and JSON input;
+# - the web (ES module with an explicit init): the lean build, without the default features
+#   `server` and `yaml` (no administration, diff, test files, access review or live updates;
+#   JSON input only), which browsers download;
+# then optimizes each .wasm with wasm-opt from the npm package `binaryen` (js-sdk's devDependency).
 # Idempotent: cargo reuses its build; wasm-opt always starts from wasm-bindgen's fresh output.
 #
 #   scripts/build-wasm.sh          (needs: scripts/bootstrap.sh wasm, and npm ci in js-sdk)
@@ -31,21 +34,21 @@ OPT_FLAGS=(-Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrappin
 # ~20 M/s. "s" keeps checks fast at 15% more bytes than "z". Native builds are not affected.
 export CARGO_PROFILE_RELEASE_OPT_LEVEL="${ROLECALL_WASM_OPT_LEVEL:-s}"
 
-for target in nodejs web; do
-  # --no-pack: the npm package is js-sdk/, not wasm-pack's generated one.
-  wasm-pack --quiet build crates/rolecall-wasm --release --target "$target" \
-    --out-dir "../../pkg/${target/nodejs/node}" --out-name rolecall_wasm --no-pack
-done
+# --no-pack: the npm package is js-sdk/, not wasm-pack's generated one. Both builds share the
+# dependency graph's compiled crates except the core and the binding.
+wasm-pack --quiet build crates/rolecall-wasm --release --target nodejs \
+  --out-dir ../../pkg/node --out-name rolecall_node --no-pack
+# The browser build at opt-level "z": its checks are bit tests in JavaScript (the SDK's decision
+# cache), so only the cache fills and the JSON paths run slower, and it downloads smaller.
+CARGO_PROFILE_RELEASE_OPT_LEVEL="${ROLECALL_WEB_OPT_LEVEL:-z}" \
+  wasm-pack --quiet build crates/rolecall-wasm --release --target web \
+    --out-dir ../../pkg/web --out-name rolecall_wasm --no-pack -- --no-default-features --features panic-hook
 
-# wasm-bindgen writes the same .wasm for both targets (only the JS loaders differ): optimize it
-# once and ship one copy.
-node_wasm=pkg/node/rolecall_wasm_bg.wasm
-web_wasm=pkg/web/rolecall_wasm_bg.wasm
-cmp -s "$node_wasm" "$web_wasm" || die "wasm-bindgen wrote different .wasm files for node and web"
-"$WASM_OPT" "${OPT_FLAGS[@]}" "$node_wasm" -o "$node_wasm.opt"
-mv "$node_wasm.opt" "$node_wasm"
-cp "$node_wasm" "$web_wasm"
-raw=$(wc -c <"$node_wasm")
-gz=$(gzip -9 -c "$node_wasm" | wc -c)
-printf 'build-wasm: rolecall_wasm_bg.wasm %d bytes (%d KB), %d bytes gzipped (%d KB)\n' \
-  "$raw" $((raw / 1024)) "$gz" $((gz / 1024))
+for wasm in pkg/node/rolecall_node_bg.wasm pkg/web/rolecall_wasm_bg.wasm; do
+  "$WASM_OPT" "${OPT_FLAGS[@]}" "$wasm" -o "$wasm.opt"
+  mv "$wasm.opt" "$wasm"
+  raw=$(wc -c <"$wasm")
+  gz=$(gzip -9 -c "$wasm" | wc -c)
+  printf 'build-wasm: %s %d bytes (%d KB), %d bytes gzipped (%d KB)\n' \
+    "$wasm" "$raw" $((raw / 1024)) "$gz" $((gz / 1024))
+done

@@ -1,15 +1,22 @@
-// Compile-time only: the generated wasm-bindgen module (dist/wasm/web.d.ts) must fit the
-// interfaces the SDK codes against (src/binding.ts). A renamed or retyped export fails the build.
-import type * as Generated from '../dist/wasm/web.js';
-import type { NativeEvaluator, NativePolicy } from '../src/binding.js';
+// Compile-time only: the generated wasm-bindgen modules must fit the interfaces the SDK codes
+// against (src/binding.ts): the full build (dist/wasm/node.d.cts) with every server method, the
+// lean browser build (dist/wasm/web.d.ts) with the rest. A renamed or retyped export fails.
+import type * as Full from '../dist/wasm/node.cjs';
+import type * as Lean from '../dist/wasm/web.js';
+import type { NativeEvaluator, NativePolicy, ServerEvaluator } from '../src/binding.js';
 
-export const policy = (p: Generated.Policy): NativePolicy => p;
-export const evaluator = (e: Generated.Evaluator): NativeEvaluator => e;
-export const statics = (g: typeof Generated) => {
-  const parse: (text: string) => Generated.Policy = g.Policy.parse;
-  const create = (p: Generated.Policy, d: string): Generated.Evaluator => new g.Evaluator(p, d);
-  const fromSnapshot: (p: Generated.Policy, s: string) => Generated.Evaluator = g.Evaluator.fromSnapshot;
-  const diff: (a: Generated.Evaluator, b: Generated.Evaluator) => string = g.diff;
+export const policy = (p: Lean.Policy): NativePolicy => p;
+export const evaluator = (e: Lean.Evaluator): NativeEvaluator => e;
+export const fullPolicy = (p: Full.Policy): NativePolicy => p;
+export const fullEvaluator = (e: Full.Evaluator): NativeEvaluator & ServerEvaluator => e;
+export const statics = (g: typeof Lean) => {
+  const parse: (text: string) => Lean.Policy = g.Policy.parse;
+  const create = (p: Lean.Policy, d: string): Lean.Evaluator => new g.Evaluator(p, d);
+  const fromSnapshot: (p: Lean.Policy, s: string) => Lean.Evaluator = g.Evaluator.fromSnapshot;
+  return { parse, create, fromSnapshot };
+};
+export const fullStatics = (g: typeof Full) => {
+  const diff: (a: Full.Evaluator, b: Full.Evaluator) => string = g.diff;
   const run: (text: string, loader: (path: string) => string) => string = g.runTestFile;
-  return { parse, create, fromSnapshot, diff, run };
+  return { diff, run };
 };

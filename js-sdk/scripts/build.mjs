@@ -4,7 +4,7 @@
 //
 //   node scripts/build.mjs
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -14,19 +14,14 @@ const pkg = join(root, '..', 'pkg');
 const dist = join(root, 'dist');
 const tsc = join(root, 'node_modules', '.bin', 'tsc');
 
-const node = join(pkg, 'node', 'rolecall_wasm_bg.wasm');
+// Two builds (scripts/build-wasm.sh): the full one for Node, the lean one for browsers.
+const node = join(pkg, 'node', 'rolecall_node_bg.wasm');
 const web = join(pkg, 'web', 'rolecall_wasm_bg.wasm');
 for (const f of [node, web]) {
   if (!existsSync(f)) {
     console.error(`build: ${f} is missing: run scripts/build-wasm.sh first`);
     process.exit(1);
   }
-}
-// wasm-bindgen writes the same .wasm for both targets; only the loaders differ. One copy ships.
-const wasm = readFileSync(node);
-if (!wasm.equals(readFileSync(web))) {
-  console.error('build: pkg/node and pkg/web hold different .wasm files; rebuild with scripts/build-wasm.sh');
-  process.exit(1);
 }
 
 rmSync(dist, { recursive: true, force: true });
@@ -37,8 +32,10 @@ writeFileSync(join(dist, 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
 cpSync(join(root, 'entries'), dist, { recursive: true });
 
 mkdirSync(join(dist, 'wasm'));
-writeFileSync(join(dist, 'wasm', 'rolecall_wasm_bg.wasm'), wasm);
-copyFileSync(join(pkg, 'node', 'rolecall_wasm.js'), join(dist, 'wasm', 'node.cjs'));
+copyFileSync(node, join(dist, 'wasm', 'rolecall_node_bg.wasm'));
+copyFileSync(join(pkg, 'node', 'rolecall_node.js'), join(dist, 'wasm', 'node.cjs'));
+copyFileSync(join(pkg, 'node', 'rolecall_node.d.ts'), join(dist, 'wasm', 'node.d.cts'));
+copyFileSync(web, join(dist, 'wasm', 'rolecall_wasm_bg.wasm'));
 copyFileSync(join(pkg, 'web', 'rolecall_wasm.js'), join(dist, 'wasm', 'web.js'));
 copyFileSync(join(pkg, 'web', 'rolecall_wasm.d.ts'), join(dist, 'wasm', 'web.d.ts'));
 
@@ -46,7 +43,7 @@ copyFileSync(join(pkg, 'web', 'rolecall_wasm.d.ts'), join(dist, 'wasm', 'web.d.t
 execFileSync(tsc, ['-p', join(root, 'tsconfig.check.json')], { stdio: 'inherit' });
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(
-  `build: dist/wasm/rolecall_wasm_bg.wasm ${kb(statSync(join(dist, 'wasm', 'rolecall_wasm_bg.wasm')).size)}` +
-    `, ${kb(gzipSync(wasm, { level: 9 }).length)} gzipped`,
-);
+for (const [what, f] of [['Node (full)', 'rolecall_node_bg.wasm'], ['browsers (lean)', 'rolecall_wasm_bg.wasm']]) {
+  const bytes = readFileSync(join(dist, 'wasm', f));
+  console.log(`build: dist/wasm/${f} (${what}) ${kb(bytes.length)}, ${kb(gzipSync(bytes, { level: 9 }).length)} gzipped`);
+}

@@ -1,6 +1,7 @@
 // The shape of the generated wasm-bindgen module, as the SDK uses it, and the slot the entry
 // file of each runtime (node, web) fills. Nothing here is exported to users: the generated names
-// stay behind this interface (checked against the generated .d.ts by `npm run check`).
+// stay behind this interface (checked against both generated .d.ts by `npm run check`).
+// Two builds: the full one (Node) and the lean one (browsers), which lacks the server's methods.
 
 import { RolecallError } from './errors.js';
 
@@ -12,8 +13,23 @@ export interface NativePolicy {
   free(): void;
 }
 
+/** An evaluator's methods that only the full build (Node) has. */
+export interface ServerEvaluator {
+  effectivePermissions(): string;
+  canAssign(request: string): string;
+  canRevoke(request: string): string;
+  canCopy(request: string): string;
+  addAssignment(assignment: string): number;
+  removeAssignment(index: number): string;
+  addGrant(grant: string): number;
+  removeGrant(index: number): string;
+  addApiKey(key: string): void;
+  removeApiKey(id: string): string;
+  directory(): string;
+}
+
 /** An evaluator inside the WebAssembly module. JSON text in and out, except the hot path. */
-export interface NativeEvaluator {
+export interface NativeEvaluator extends Partial<ServerEvaluator> {
   check(query: string): string;
   can(query: string): boolean;
   subjectHandle(subject: string): number;
@@ -22,13 +38,10 @@ export interface NativeEvaluator {
   expiringSubjects(): Uint32Array;
   canPrepared(subject: number, action: number, scope: number, nowMs: number): boolean;
   canMany(subject: number, pairs: Uint32Array, nowMs: number): Uint8Array;
+  allowedBits(subject: number, scope: number): Uint32Array;
   allowedActions(request: string): string;
   scopesWhere(request: string): string;
-  effectivePermissions(): string;
   snapshot(subject: string): string;
-  canAssign(request: string): string;
-  canRevoke(request: string): string;
-  canCopy(request: string): string;
   free(): void;
 }
 
@@ -39,9 +52,26 @@ export interface Binding {
     new (policy: NativePolicy, directory: string): NativeEvaluator;
     fromSnapshot(policy: NativePolicy, snapshot: string): NativeEvaluator;
   };
-  diff(before: NativeEvaluator, after: NativeEvaluator): string;
-  // The generated type is `Function`; the SDK always passes this shape.
-  runTestFile(text: string, loader: (path: string) => string): string;
+  /** Full build only. */
+  diff?(before: NativeEvaluator, after: NativeEvaluator): string;
+  /** Full build only. The generated type is `Function`; the SDK always passes this shape. */
+  runTestFile?(text: string, loader: (path: string) => string): string;
+}
+
+/** The error of a method the lean browser build does not have. */
+export function notAvailable(method: string): RolecallError {
+  return new RolecallError({
+    code: 'not_available',
+    message: `\`${method}\` is not in the browser build of rolecall`,
+    path: '',
+    help: 'call it on the server (Node), where the full build runs; browsers decide from snapshots',
+  });
+}
+
+/** The evaluator's server methods, or `not_available` in the lean build. */
+export function serverEvaluator(e: NativeEvaluator, method: string): NativeEvaluator & ServerEvaluator {
+  if (typeof e.directory !== 'function') throw notAvailable(method);
+  return e as NativeEvaluator & ServerEvaluator;
 }
 
 /** What `init()` does in a runtime whose module loads asynchronously (the web). */

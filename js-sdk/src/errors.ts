@@ -2,7 +2,10 @@
 // `{ code, message, path, line, column, help, origin }`; `toError` is the one place it becomes a
 // `RolecallError`, and every call into the binding goes through `call`.
 
-/** Every error code: SPEC's, plus `internal` (a bug) and `not_initialized` (`init()` not awaited). */
+/**
+ * Every error code: SPEC's, plus `internal` (a bug), `not_initialized` (`init()` not awaited) and
+ * `not_available` (a server method called in the lean browser build).
+ */
 export type ErrorCode =
   | 'syntax'
   | 'invalid_value'
@@ -27,7 +30,8 @@ export type ErrorCode =
   | 'limit_exceeded'
   | 'io'
   | 'internal'
-  | 'not_initialized';
+  | 'not_initialized'
+  | 'not_available';
 
 /** The data of an error, exactly as the binding sends it. */
 export interface ErrorData {

@@ -1,29 +1,33 @@
 // Decisions from JavaScript. Two paths:
 // - the fast path (`can` without context or resource, `PreparedSubject`): names are interned in JS
-//   `Map`s once, and the call into WebAssembly carries integers only;
+//   `Map`s once, and the answer is a bit of the decision cache (cache.ts), filled by one call into
+//   WebAssembly per subject and scope; an expiring API key calls in with integers and the clock;
 // - the slow path (everything else): one JSON query in, one JSON decision out.
 // Both decide with the same core; the fast path is taken only where its answer is the same.
+// Live directory updates go through the core and invalidate the cache.
 
-import { wasm, type NativeEvaluator } from './binding.js';
-import { call } from './errors.js';
+import { serverEvaluator, wasm, type NativeEvaluator } from './binding.js';
+import { DecisionCache, type CachedSubject } from './cache.js';
+import { call, RolecallError } from './errors.js';
 import { documentText, policyInternals, type Policy } from './policy.js';
 import { decision, queryJson, timeMillis, timeText } from './query.js';
 import type {
+  ApiKey,
+  Assignment,
   AssignRequest,
   BulkOptions,
   CopyRequest,
   Decision,
+  DirectoryDocument,
   DocumentInput,
   EffectiveEntry,
+  Grant,
   QueryOptions,
   Schema,
   Snapshot,
   Target,
   Time,
 } from './types.js';
-
-/** Subject handles are cached, unknown subjects too; past this many the cache starts over. */
-const SUBJECT_CACHE_LIMIT = 10_000;
 
 /** An evaluator the binding already built (from a snapshot). */
 class FromNative {
@@ -44,9 +48,9 @@ export class Evaluator<S extends Schema = Schema> {
   readonly #ffi: NativeEvaluator;
   readonly #actionIds: Map<string, number>;
   readonly #needsResource: Uint8Array;
-  readonly #expiring: Set<number>;
+  readonly #cache: DecisionCache;
+  readonly #fast: FastPath;
   readonly #scopes = new Map<string, number>();
-  readonly #subjects = new Map<string, number>();
 
   /**
    * Compiles a directory (YAML or JSON text, or the document as an object) for `policy`.
@@ -61,7 +65,14 @@ export class Evaluator<S extends Schema = Schema> {
         : call(() => new (wasm().Evaluator)(p.ffi, documentText(directory)));
     this.#actionIds = p.actionIds;
     this.#needsResource = p.needsResource;
-    this.#expiring = new Set(this.#ffi.expiringSubjects());
+    this.#cache = new DecisionCache(this.#ffi, p.needsResource.length, this.#ffi.scopeIds().length);
+    this.#fast = {
+      ffi: this.#ffi,
+      cache: this.#cache,
+      actionIds: this.#actionIds,
+      needsResource: this.#needsResource,
+      scope: (id) => this.#scopeHandle(id),
+    };
   }
 
   /**
@@ -87,9 +98,14 @@ export class Evaluator<S extends Schema = Schema> {
       const a = this.#actionIds.get(action);
       const scope = this.#scopeHandle(options.scope);
       if (a !== undefined && scope !== undefined && this.#needsResource[a] === 0) {
-        const s = this.#subjectHandle(subject);
-        const now = this.#millis(s, options.now);
-        if (now !== undefined) return this.#ffi.canPrepared(s, a, scope, now);
+        const s = this.#cache.subject(subject);
+        // Time text goes to the slow path, which reports it when it is malformed.
+        if (s.base >= 0) {
+          if (typeof options.now !== 'string') return this.#cache.allows(s.base, s.handle, a, scope);
+        } else {
+          const now = this.#millis(s, options.now);
+          if (now !== undefined) return this.#ffi.canPrepared(s.handle, a, scope, now);
+        }
       }
     }
     const q = this.#query(subject, action, options);
@@ -106,15 +122,9 @@ export class Evaluator<S extends Schema = Schema> {
     return decision(call(() => this.#ffi.check(q)));
   }
 
-  /** A subject prepared once, for checks in a render loop: integers across the boundary. */
+  /** A subject prepared once, for checks in a render loop: bit tests, mostly in JavaScript. */
   prepare(subject: string): PreparedSubject<S> {
-    const h = this.#subjectHandle(subject);
-    return makePrepared(this, subject, h, this.#expiring.has(h), {
-      ffi: this.#ffi,
-      actionIds: this.#actionIds,
-      needsResource: this.#needsResource,
-      scope: (id) => this.#scopeHandle(id),
-    });
+    return makePrepared(this, subject, this.#fast);
   }
 
   /**
@@ -126,15 +136,24 @@ export class Evaluator<S extends Schema = Schema> {
     pairs: ReadonlyArray<readonly [Target<S>, string]>,
     options: { now?: Time } = {},
   ): Uint8Array {
-    const s = this.#subjectHandle(subject);
-    const now = this.#millis(s, options.now);
-    const ids = now === undefined ? undefined : this.#intern(pairs);
-    if (ids === undefined || now === undefined) {
-      return Uint8Array.from(pairs, ([a, scope]) =>
-        this.can(subject, a, { scope, now: options.now }) ? 1 : 0,
-      );
+    const s = this.#cache.subject(subject);
+    const base = s.base;
+    if (base < 0 || typeof options.now === 'string') {
+      const now = this.#millis(s, options.now);
+      const ids = now === undefined ? undefined : this.#intern(pairs);
+      if (ids !== undefined && now !== undefined) return this.#ffi.canMany(s.handle, ids, now);
     }
-    return this.#ffi.canMany(s, ids, now);
+    const out = new Uint8Array(pairs.length);
+    for (let i = 0; i < pairs.length; i++) {
+      const [action, scope] = pairs[i];
+      const a = this.#actionIds.get(action);
+      const sc = this.#scopeHandle(scope);
+      const fast = base >= 0 && a !== undefined && sc !== undefined && this.#needsResource[a] === 0;
+      out[i] = (fast ? this.#cache.allows(base, s.handle, a, sc) : this.can(subject, action, { scope, now: options.now }))
+        ? 1
+        : 0;
+    }
+    return out;
   }
 
   /**
@@ -158,7 +177,7 @@ export class Evaluator<S extends Schema = Schema> {
 
   /** What every subject holds at every scope where it holds something (an access review). */
   effectivePermissions(): EffectiveEntry[] {
-    return JSON.parse(call(() => this.#ffi.effectivePermissions())) as EffectiveEntry[];
+    return JSON.parse(call(() => serverEvaluator(this.#ffi, 'effectivePermissions').effectivePermissions())) as EffectiveEntry[];
   }
 
   /**
@@ -177,7 +196,7 @@ export class Evaluator<S extends Schema = Schema> {
    */
   canAssign(request: AssignRequest<S>): Decision {
     const r = JSON.stringify(request);
-    return decision(call(() => this.#ffi.canAssign(r)));
+    return decision(call(() => serverEvaluator(this.#ffi, 'canAssign').canAssign(r)));
   }
 
   /**
@@ -186,7 +205,7 @@ export class Evaluator<S extends Schema = Schema> {
    */
   canRevoke(request: AssignRequest<S>): Decision {
     const r = JSON.stringify(request);
-    return decision(call(() => this.#ffi.canRevoke(r)));
+    return decision(call(() => serverEvaluator(this.#ffi, 'canRevoke').canRevoke(r)));
   }
 
   /**
@@ -195,7 +214,7 @@ export class Evaluator<S extends Schema = Schema> {
    */
   canCopy(request: CopyRequest): Decision {
     const r = JSON.stringify(request);
-    return decision(call(() => this.#ffi.canCopy(r)));
+    return decision(call(() => serverEvaluator(this.#ffi, 'canCopy').canCopy(r)));
   }
 
   /** An action's id for `PreparedSubject.canIds`, `undefined` when the policy has no such action. */
@@ -208,19 +227,85 @@ export class Evaluator<S extends Schema = Schema> {
     return this.#scopeHandle(scope);
   }
 
+  /**
+   * Adds an assignment to the directory, validated as loading would validate it. Every decision
+   * from then on (prepared subjects included) sees it.
+   * @returns its index in the directory's `assignments`.
+   * @throws {RolecallError} `unknown_role`, `unknown_scope`, `scope_kind_not_allowed`,
+   * `max_holders_exceeded`, `exclusive_roles`, ...; the evaluator is then unchanged.
+   */
+  addAssignment(assignment: Assignment<S>): number {
+    const text = JSON.stringify(assignment);
+    return this.#update(() => serverEvaluator(this.#ffi, 'addAssignment').addAssignment(text));
+  }
+
+  /**
+   * Removes the assignment at `index`; the last assignment takes its index.
+   * @returns the removed assignment.
+   * @throws {RolecallError} `unknown_assignment` for an index out of range.
+   */
+  removeAssignment(index: number): Assignment<S> {
+    const i = indexOf(index);
+    return JSON.parse(this.#update(() => serverEvaluator(this.#ffi, 'removeAssignment').removeAssignment(i))) as Assignment<S>;
+  }
+
+  /**
+   * Adds a direct grant (a permission or one action, to one subject at a scope).
+   * @returns its index in the directory's `grants`.
+   * @throws {RolecallError} the validation error; the evaluator is then unchanged.
+   */
+  addGrant(grant: Grant<S>): number {
+    const text = JSON.stringify(grant);
+    return this.#update(() => serverEvaluator(this.#ffi, 'addGrant').addGrant(text));
+  }
+
+  /**
+   * Removes the direct grant at `index`; the last grant takes its index.
+   * @returns the removed grant.
+   * @throws {RolecallError} `unknown_assignment` for an index out of range.
+   */
+  removeGrant(index: number): Grant<S> {
+    const i = indexOf(index);
+    return JSON.parse(this.#update(() => serverEvaluator(this.#ffi, 'removeGrant').removeGrant(i))) as Grant<S>;
+  }
+
+  /**
+   * Adds an API key.
+   * @throws {RolecallError} `duplicate_id` for an existing key, `invalid_value` when the id holds
+   * assignments or grants or the owner is a key, other validation errors; nothing changes then.
+   */
+  addApiKey(key: ApiKey<S>): void {
+    const text = JSON.stringify(key);
+    this.#update(() => serverEvaluator(this.#ffi, 'addApiKey').addApiKey(text));
+  }
+
+  /**
+   * Removes the API key `id`; the id then holds nothing.
+   * @returns the removed key.
+   * @throws {RolecallError} `unknown_assignment` when there is no such key.
+   */
+  removeApiKey(id: string): ApiKey<S> {
+    return JSON.parse(this.#update(() => serverEvaluator(this.#ffi, 'removeApiKey').removeApiKey(id))) as ApiKey<S>;
+  }
+
+  /** The directory document as it is now, after every update (for saving, or a fresh load). */
+  directory(): DirectoryDocument<S> {
+    return JSON.parse(call(() => serverEvaluator(this.#ffi, 'directory').directory())) as DirectoryDocument<S>;
+  }
+
   /** Frees the WebAssembly memory now instead of at garbage collection. */
   free(): void {
     this.#ffi.free();
   }
 
-  #subjectHandle(subject: string): number {
-    let h = this.#subjects.get(subject);
-    if (h === undefined) {
-      h = this.#ffi.subjectHandle(subject);
-      if (this.#subjects.size >= SUBJECT_CACHE_LIMIT) this.#subjects.clear();
-      this.#subjects.set(subject, h);
+  /** A live update: the core changes the directory (or nothing, on error); the caches start over. */
+  #update<T>(f: () => T): T {
+    try {
+      return call(f);
+    } finally {
+      // Also after an error: the core promises nothing changed, and starting over costs little.
+      this.#cache.invalidate();
     }
-    return h;
   }
 
   /** Known scopes only are cached: an unknown one goes to the slow path, which reports it. */
@@ -233,22 +318,20 @@ export class Evaluator<S extends Schema = Schema> {
     return h;
   }
 
-  #isExpiring(subject: string): boolean {
-    return this.#expiring.size !== 0 && this.#expiring.has(this.#subjectHandle(subject));
-  }
-
   /** The fast path's time (NaN: none), or `undefined` when only the slow path can decide. */
-  #millis(subject: number, now: Time | undefined): number | undefined {
-    if (now === undefined) {
-      // The clock is read only for an expiring API key: nothing else depends on time.
-      return this.#expiring.size !== 0 && this.#expiring.has(subject) ? Date.now() : NaN;
-    }
-    if (now === null) return this.#expiring.has(subject) ? undefined : NaN;
+  #millis(subject: CachedSubject, now: Time | undefined): number | undefined {
+    // The clock is read only for an expiring API key (no bits): nothing else depends on time.
+    const expiring = subject.base < 0;
+    if (now === undefined) return expiring ? Date.now() : NaN;
+    if (now === null) return expiring ? undefined : NaN;
     return timeMillis(now);
   }
 
   #now(subject: string, now: Time | undefined): string | undefined {
-    if (now === undefined) return this.#isExpiring(subject) ? new Date().toISOString() : undefined;
+    if (now === undefined) {
+      const expiring = this.#cache.anyExpiring && this.#cache.subject(subject).base < 0;
+      return expiring ? new Date().toISOString() : undefined;
+    }
     return timeText(now);
   }
 
@@ -282,37 +365,54 @@ export class Evaluator<S extends Schema = Schema> {
 /** What a prepared subject reads from its evaluator. */
 interface FastPath {
   ffi: NativeEvaluator;
+  cache: DecisionCache;
   actionIds: Map<string, number>;
   needsResource: Uint8Array;
   scope: (id: string) => number | undefined;
 }
 
-let makePrepared: <S extends Schema>(
-  e: Evaluator<S>,
-  subject: string,
-  handle: number,
-  expiring: boolean,
-  fast: FastPath,
-) => PreparedSubject<S>;
+let makePrepared: <S extends Schema>(e: Evaluator<S>, subject: string, fast: FastPath) => PreparedSubject<S>;
+
+/** An index for the binding: a whole number, or `unknown_assignment` here rather than a wrapped one. */
+function indexOf(index: number): number {
+  if (Number.isInteger(index) && index >= 0 && index <= 0xffff_ffff) return index;
+  throw new RolecallError({
+    code: 'unknown_assignment',
+    message: `no item at index ${String(index)}`,
+    path: 'index',
+  });
+}
 
 /**
- * One subject, prepared once (`evaluator.prepare(subject)`): each check is two `Map` lookups and
- * one call into WebAssembly with integers only. Same answers as `evaluator.can(subject, ...)`.
+ * One subject, prepared once (`evaluator.prepare(subject)`): a check is a bit test in the
+ * decision cache, after one call into WebAssembly per scope. Same answers as
+ * `evaluator.can(subject, ...)`, including after live updates.
  */
 export class PreparedSubject<S extends Schema = Schema> {
   /** The subject. */
   readonly subject: string;
   readonly #evaluator: Evaluator<S>;
-  readonly #handle: number;
-  readonly #expiring: boolean;
   readonly #fast: FastPath;
+  readonly #cache: DecisionCache;
+  // Copied out of the cache entry (one object less to reach per check), valid at #version.
+  #version = -1;
+  #handle = 0;
+  #base = -1;
 
-  private constructor(e: Evaluator<S>, subject: string, handle: number, expiring: boolean, fast: FastPath) {
+  private constructor(e: Evaluator<S>, subject: string, fast: FastPath) {
     this.subject = subject;
     this.#evaluator = e;
-    this.#handle = handle;
-    this.#expiring = expiring;
     this.#fast = fast;
+    this.#cache = fast.cache;
+    this.#refresh();
+  }
+
+  /** After a live update or an eviction: the handle and the table may have changed. */
+  #refresh(): void {
+    const e = this.#cache.subject(this.subject);
+    this.#handle = e.handle;
+    this.#base = e.base;
+    this.#version = this.#cache.version;
   }
 
   /**
@@ -323,9 +423,7 @@ export class PreparedSubject<S extends Schema = Schema> {
     const f = this.#fast;
     const a = f.actionIds.get(action);
     const s = f.scope(scope);
-    if (a !== undefined && s !== undefined && f.needsResource[a] === 0) {
-      return f.ffi.canPrepared(this.#handle, a, s, this.#expiring ? Date.now() : NaN);
-    }
+    if (a !== undefined && s !== undefined && f.needsResource[a] === 0) return this.canIds(a, s);
     return this.#evaluator.can(this.subject, action, { scope });
   }
 
@@ -334,7 +432,9 @@ export class PreparedSubject<S extends Schema = Schema> {
    * unknown id, or an action that needs a resource, is `false`.
    */
   canIds(action: number, scope: number): boolean {
-    return this.#fast.ffi.canPrepared(this.#handle, action, scope, this.#expiring ? Date.now() : NaN);
+    if (this.#version !== this.#cache.version) this.#refresh();
+    if (this.#base >= 0) return this.#cache.allows(this.#base, this.#handle, action, scope);
+    return this.#fast.ffi.canPrepared(this.#handle, action, scope, Date.now());
   }
 
   /** Many `[action, scope]` pairs in one call: `1` allowed, `0` not. */
@@ -344,11 +444,19 @@ export class PreparedSubject<S extends Schema = Schema> {
 
   /** Interleaved `(action id, scope id)` pairs in one call, as `canIds` decides each. */
   canManyIds(pairs: Uint32Array): Uint8Array {
-    return this.#fast.ffi.canMany(this.#handle, pairs, this.#expiring ? Date.now() : NaN);
+    if (this.#version !== this.#cache.version) this.#refresh();
+    const base = this.#base;
+    const handle = this.#handle;
+    if (base < 0) return this.#fast.ffi.canMany(handle, pairs, Date.now());
+    const cache = this.#cache;
+    const out = new Uint8Array(pairs.length >>> 1);
+    for (let i = 0, j = 0; i < out.length; i++, j += 2) {
+      out[i] = cache.allows(base, handle, pairs[j], pairs[j + 1]) ? 1 : 0;
+    }
+    return out;
   }
 
   static {
-    makePrepared = (e, subject, handle, expiring, fast) =>
-      new PreparedSubject(e, subject, handle, expiring, fast);
+    makePrepared = (e, subject, fast) => new PreparedSubject(e, subject, fast);
   }
 }

@@ -1,23 +1,28 @@
 // Access review and policy tests: `diff` between two evaluators, and the runner of the policy
 // test files (SPEC 6) that the CLI's `rolecall test` also runs.
 
-import { wasm } from './binding.js';
+import { notAvailable, wasm } from './binding.js';
 import { call } from './errors.js';
 import { evaluatorFfi, type Evaluator } from './evaluator.js';
 import type { AccessDiff, Schema, TestReport } from './types.js';
 
-/** What each subject gains and loses at each scope from `before` to `after`. */
+/**
+ * What each subject gains and loses at each scope from `before` to `after`.
+ * @throws {RolecallError} `not_available` in the browser build.
+ */
 export function diff<S extends Schema, T extends Schema>(before: Evaluator<S>, after: Evaluator<T>): AccessDiff {
+  const run = wasm().diff;
+  if (run === undefined) throw notAvailable('diff');
   const a = evaluatorFfi(before);
   const b = evaluatorFfi(after);
-  return JSON.parse(call(() => wasm().diff(a, b))) as AccessDiff;
+  return JSON.parse(call(() => run(a, b))) as AccessDiff;
 }
 
 /**
  * Runs a policy test file (YAML or JSON text). `load(path)` returns the text of a policy or
  * directory the file names by path (resolve it relative to the test file); it may throw.
- * @throws {RolecallError} when the file, its policy or its directory does not load. A case that
- * fails is not an error: it is in the report.
+ * @throws {RolecallError} when the file, its policy or its directory does not load (a case that
+ * fails is not an error: it is in the report); `not_available` in the browser build.
  */
 export function runTestFile(text: string, load: (path: string) => string): TestReport {
   // The binding takes the loader's failure as a message string.
@@ -28,5 +33,7 @@ export function runTestFile(text: string, load: (path: string) => string): TestR
       throw e instanceof Error ? e.message : String(e);
     }
   };
-  return JSON.parse(call(() => wasm().runTestFile(text, loader))) as TestReport;
+  const run = wasm().runTestFile;
+  if (run === undefined) throw notAvailable('runTestFile');
+  return JSON.parse(call(() => run(text, loader))) as TestReport;
 }

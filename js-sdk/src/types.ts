@@ -84,6 +84,53 @@ export interface Decision {
 /** Context qualifiers of an assignment: dimension to one value or a list. */
 export type AssignmentContext<S extends Schema> = Partial<Record<S['dimension'], string | string[]>>;
 
+/** A role held by a subject at a scope (and below), as in the directory's `assignments`. */
+export interface Assignment<S extends Schema = Schema> {
+  subject: string;
+  role: S['role'];
+  scope: string;
+  /** Only when the query's context matches. */
+  context?: AssignmentContext<S>;
+  /** Permissions or actions removed from this assignment only. */
+  except?: (S['permission'] | S['action'])[];
+}
+
+/** A permission (wildcards allowed) or one action given directly to a subject at a scope. */
+export interface Grant<S extends Schema = Schema> {
+  subject: string;
+  permission?: S['permission'] | string;
+  action?: S['action'];
+  scope: string;
+  context?: AssignmentContext<S>;
+}
+
+/** An API key: holds its permissions only where its owner holds them too. */
+export interface ApiKey<S extends Schema = Schema> {
+  id: string;
+  owner: string;
+  scope: string;
+  /** Permissions (wildcards allowed) or single actions. */
+  permissions?: (S['permission'] | S['action'] | string)[];
+  /** RFC 3339; the key is expired from this instant on. */
+  expires_at?: string;
+}
+
+/** A scope node of the directory. */
+export interface ScopeNode {
+  id: string;
+  parent?: string;
+  kind?: string;
+  label?: string;
+}
+
+/** A directory document (SPEC 2), as `evaluator.directory()` returns it. */
+export interface DirectoryDocument<S extends Schema = Schema> {
+  scopes: ScopeNode[];
+  assignments: Assignment<S>[];
+  grants: Grant<S>[];
+  api_keys: ApiKey<S>[];
+}
+
 /** May `actor` give (or remove) `subject`'s `role` at `scope`? */
 export interface AssignRequest<S extends Schema = Schema> {
   actor: string;

@@ -7,15 +7,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { test } from 'node:test';
-import { repo, sdk } from './helpers.mjs';
+import { Evaluator, Policy } from 'rolecall';
+import { examples, repo, sdk } from './helpers.mjs';
 
 const chromium = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.yaml': 'text/plain' };
 
-/** Serves js-sdk/ at / and the repository's examples at /examples, on the loopback only. */
+/**
+ * Serves js-sdk/ at / and the repository's examples at /examples, on the loopback only, and a
+ * subject's snapshot at /api/snapshot/SUBJECT, taken here by the full (Node) build.
+ */
 function serve() {
+  const policy = Policy.parse(readFileSync(join(examples, 'payments', 'policy.yaml'), 'utf8'));
+  const evaluator = new Evaluator(policy, readFileSync(join(examples, 'payments', 'directory.yaml'), 'utf8'));
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (path.startsWith('/api/snapshot/')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(evaluator.snapshot(path.slice('/api/snapshot/'.length))));
+      return;
+    }
     const file = path.startsWith('/examples/') ? join(repo, path) : join(sdk, path);
     if (path.includes('..') || !existsSync(file)) {
       res.writeHead(404).end();
@@ -27,7 +38,7 @@ function serve() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-test('a page in Chromium imports dist/web.js, awaits init() and decides', { skip: !existsSync(chromium) && `${chromium} not installed` }, async () => {
+test('a page in Chromium imports dist/web.js (the lean build), awaits init() and decides from a snapshot', { skip: !existsSync(chromium) && `${chromium} not installed` }, async () => {
   const server = await serve();
   try {
     const url = `http://127.0.0.1:${server.address().port}/test/browser/index.html`;
@@ -43,6 +54,8 @@ test('a page in Chromium imports dist/web.js, awaits init() and decides', { skip
       cannot: false,
       message: result.message,
       stale: 'policy_mismatch',
+      yaml: 'syntax',
+      server: 'not_available',
     });
     assert.match(result.message, /acme-cl|Refunds/);
   } finally {

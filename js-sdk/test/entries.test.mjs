@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { examples, sdk } from './helpers.mjs';
 
 const policyFile = JSON.stringify(join(examples, 'payments', 'policy.yaml'));
+const policyJson = JSON.stringify(join(examples, 'payments', 'policy.json'));
 const directoryFile = JSON.stringify(join(examples, 'payments', 'directory.yaml'));
 const node = (cwd, args) => execFileSync(process.execPath, args, { cwd, encoding: 'utf8' }).trim();
 
@@ -38,15 +39,17 @@ test('ES module: import from "rolecall" in Node', () => {
   assert.equal(node(sdk, ['--input-type=module', '-e', esm]), 'true unknown_action');
 });
 
-test('the web build needs init(), which takes the .wasm bytes', () => {
+test('the web build needs init(), which takes the .wasm bytes; it is the lean build', () => {
   const web = `
 import { readFileSync } from 'node:fs';
-const { default: init, Policy, RolecallError } = await import(${JSON.stringify(join(sdk, 'dist', 'web.js'))});
+const { default: init, Policy, RolecallError, diff } = await import(${JSON.stringify(join(sdk, 'dist', 'web.js'))});
 let before;
 try { Policy.parse('rolecall: 1'); } catch (e) { before = e instanceof RolecallError && e.code; }
 await init(readFileSync(${JSON.stringify(join(sdk, 'dist', 'wasm', 'rolecall_wasm_bg.wasm'))}));
-console.log(before, Policy.parse(readFileSync(${policyFile}, 'utf8')).hash.length);`;
-  assert.equal(node(sdk, ['--input-type=module', '-e', web]), 'not_initialized 64');
+let lean;
+try { diff(); } catch (e) { lean = e.code; }
+console.log(before, Policy.parse(readFileSync(${policyJson}, 'utf8')).hash.length, lean);`;
+  assert.equal(node(sdk, ['--input-type=module', '-e', web]), 'not_initialized 64 not_available');
 });
 
 test('npm pack installs into an empty project, runs there and type-checks a Schema', () => {

@@ -5,7 +5,7 @@
 
 use crate::error::ErrorData;
 use indexmap::IndexMap;
-use rolecall::model::{AssignDoc, CopyDoc, QueryDoc, Text};
+use rolecall::model::{ApiKeyDoc, AssignDoc, AssignmentDoc, CopyDoc, GrantDoc, QueryDoc, Text};
 use rolecall::testfile::run_test_file as run_file;
 use rolecall::{Directory, Evaluator, Policy, Snapshot, Timestamp};
 use serde::de::DeserializeOwned;
@@ -190,6 +190,77 @@ pub fn run_test_file(
     })
 }
 
+// ---- Live directory updates: one item in as JSON, the index or the removed item out. ----
+
+/// Adds an assignment (`AssignmentDoc` JSON); its index in the directory's list.
+///
+/// # Errors
+/// The core's validation error (origin `assignment`); the evaluator is unchanged.
+pub fn add_assignment(eval: &mut Evaluator, assignment: &str) -> Outcome<u32> {
+    let a: AssignmentDoc = decode("assignment", assignment)?;
+    index(eval.add_assignment(a), "assignment")
+}
+
+/// Removes assignment `index`; the removed assignment as JSON. The last assignment takes its
+/// index.
+///
+/// # Errors
+/// `unknown_assignment` for an index out of range.
+pub fn remove_assignment(eval: &mut Evaluator, index: u32) -> Outcome<String> {
+    let removed = eval.remove_assignment(index as usize);
+    encode(&removed.map_err(|e| ErrorData::from_input("assignment", e))?)
+}
+
+/// Adds a direct grant (`GrantDoc` JSON); its index in the directory's list.
+///
+/// # Errors
+/// The core's validation error (origin `grant`); the evaluator is unchanged.
+pub fn add_grant(eval: &mut Evaluator, grant: &str) -> Outcome<u32> {
+    let g: GrantDoc = decode("grant", grant)?;
+    index(eval.add_grant(g), "grant")
+}
+
+/// Removes direct grant `index`; the removed grant as JSON. The last grant takes its index.
+///
+/// # Errors
+/// `unknown_assignment` for an index out of range.
+pub fn remove_grant(eval: &mut Evaluator, index: u32) -> Outcome<String> {
+    let removed = eval.remove_grant(index as usize);
+    encode(&removed.map_err(|e| ErrorData::from_input("grant", e))?)
+}
+
+/// Adds an API key (`ApiKeyDoc` JSON).
+///
+/// # Errors
+/// The core's validation error (origin `api_key`); the evaluator is unchanged.
+pub fn add_api_key(eval: &mut Evaluator, key: &str) -> Outcome<()> {
+    let k: ApiKeyDoc = decode("api_key", key)?;
+    eval.add_api_key(k)
+        .map_err(|e| ErrorData::from_input("api_key", e))
+}
+
+/// Removes the API key `id`; the removed key as JSON.
+///
+/// # Errors
+/// `unknown_assignment` when there is no such key.
+pub fn remove_api_key(eval: &mut Evaluator, id: &str) -> Outcome<String> {
+    let removed = eval.remove_api_key(id);
+    encode(&removed.map_err(|e| ErrorData::from_input("api_key", e))?)
+}
+
+/// The current directory document (after every update), as JSON.
+///
+/// # Errors
+/// Never in practice (encoding plain data).
+pub fn directory(eval: &Evaluator) -> Outcome<String> {
+    encode(eval.directory().doc())
+}
+
+fn index(added: rolecall::Result<usize>, origin: &str) -> Outcome<u32> {
+    let i = added.map_err(|e| ErrorData::from_input(origin, e))?;
+    u32::try_from(i).map_err(|_| invalid("", format!("index {i} does not fit in 32 bits")))
+}
+
 // ---- The prepared fast path: numbers in, numbers out. ----
 
 /// The time a fast-path call carries: milliseconds since the epoch, `NaN` for none.
@@ -210,6 +281,23 @@ pub fn can_many(eval: &Evaluator, subject: u32, pairs: &[u32], now: Option<Times
             _ => 0,
         })
         .collect()
+}
+
+/// The actions `subject` may do at `scope` with no context, no resource and no time, as a
+/// bitset: bit `a % 32` of word `a / 32` for action id `a`, each decided by
+/// [`Evaluator::can_prepared`]. The SDK fills its decision cache with one call per (subject,
+/// scope) and answers every later check there with a bit test in JavaScript.
+pub fn allowed_bits(eval: &Evaluator, subject: u32, scope: u32) -> Vec<u32> {
+    let actions = eval.policy().action_names().count() as u32;
+    let mut bits = vec![0u32; actions.div_ceil(32) as usize];
+    for a in 0..actions {
+        if eval.can_prepared(subject, a, scope, None) {
+            if let Some(w) = bits.get_mut((a / 32) as usize) {
+                *w |= 1 << (a % 32);
+            }
+        }
+    }
+    bits
 }
 
 /// Handles of the subjects that are expiring API keys: the SDK reads the clock only for these.

@@ -4,11 +4,18 @@
 //! text, tested natively) and errors become JS values in one place, [`error::to_js`]. The npm
 //! package `rolecall` (js-sdk/) wraps these generated classes and hides their names.
 //!
+//! Two builds: the full one (Node) and, without the default features `server` and `yaml`, the
+//! browser's lean one: JSON input only, and no administration, diff, test files, access review
+//! or live updates (the SDK throws `not_available` for those there).
+//!
 //! What crosses the boundary, by cost:
 //! - loading (policy, directory, snapshot): text, once;
 //! - full decisions, bulk forms, administration: JSON text in and out;
+//! - live directory updates: one item in as JSON, an index or the removed item out;
 //! - the hot path ([`Evaluator::can_prepared`], [`Evaluator::can_many`]): integers only. The SDK
-//!   interns action names, scope ids and subjects into JS `Map`s from the tables below.
+//!   interns action names, scope ids and subjects into JS `Map`s from the tables below, and
+//!   caches [`Evaluator::allowed_bits`] (every action at one scope, one call) so that most
+//!   checks never cross the boundary.
 #![deny(missing_docs)]
 
 pub mod error;
@@ -142,6 +149,13 @@ impl Evaluator {
         ffi::can_many(&self.inner, subject, pairs, ffi::millis(now_ms))
     }
 
+    /// The actions a subject may do at a scope with no context, resource or time: a bitset by
+    /// action id (the SDK's decision cache).
+    #[wasm_bindgen(js_name = allowedBits)]
+    pub fn allowed_bits(&self, subject: u32, scope: u32) -> Vec<u32> {
+        ffi::allowed_bits(&self.inner, subject, scope)
+    }
+
     /// Every action a subject may do at a scope (request JSON), as a JSON list.
     ///
     /// # Errors
@@ -160,6 +174,7 @@ impl Evaluator {
         js(ffi::scopes_where(&self.inner, request))
     }
 
+    #[cfg(feature = "server")]
     /// Effective permissions of every subject at every scope, as JSON.
     ///
     /// # Errors
@@ -177,6 +192,7 @@ impl Evaluator {
         js(ffi::snapshot(&self.inner, subject))
     }
 
+    #[cfg(feature = "server")]
     /// May an actor assign a role (request JSON)? A JSON decision.
     ///
     /// # Errors
@@ -186,6 +202,7 @@ impl Evaluator {
         js(ffi::can_assign(&self.inner, request))
     }
 
+    #[cfg(feature = "server")]
     /// May an actor revoke an assignment (request JSON)? A JSON decision.
     ///
     /// # Errors
@@ -195,6 +212,7 @@ impl Evaluator {
         js(ffi::can_revoke(&self.inner, request))
     }
 
+    #[cfg(feature = "server")]
     /// May an actor copy one subject's allocation onto another (request JSON)? A JSON decision.
     ///
     /// # Errors
@@ -203,8 +221,78 @@ impl Evaluator {
     pub fn can_copy(&self, request: &str) -> JsResult<String> {
         js(ffi::can_copy(&self.inner, request))
     }
+
+    #[cfg(feature = "server")]
+    /// Adds an assignment (JSON); its index.
+    ///
+    /// # Errors
+    /// The validation error; nothing changes.
+    #[wasm_bindgen(js_name = addAssignment)]
+    pub fn add_assignment(&mut self, assignment: &str) -> JsResult<u32> {
+        js(ffi::add_assignment(&mut self.inner, assignment))
+    }
+
+    #[cfg(feature = "server")]
+    /// Removes assignment `index`; the removed one as JSON.
+    ///
+    /// # Errors
+    /// `unknown_assignment`.
+    #[wasm_bindgen(js_name = removeAssignment)]
+    pub fn remove_assignment(&mut self, index: u32) -> JsResult<String> {
+        js(ffi::remove_assignment(&mut self.inner, index))
+    }
+
+    #[cfg(feature = "server")]
+    /// Adds a direct grant (JSON); its index.
+    ///
+    /// # Errors
+    /// The validation error; nothing changes.
+    #[wasm_bindgen(js_name = addGrant)]
+    pub fn add_grant(&mut self, grant: &str) -> JsResult<u32> {
+        js(ffi::add_grant(&mut self.inner, grant))
+    }
+
+    #[cfg(feature = "server")]
+    /// Removes direct grant `index`; the removed one as JSON.
+    ///
+    /// # Errors
+    /// `unknown_assignment`.
+    #[wasm_bindgen(js_name = removeGrant)]
+    pub fn remove_grant(&mut self, index: u32) -> JsResult<String> {
+        js(ffi::remove_grant(&mut self.inner, index))
+    }
+
+    #[cfg(feature = "server")]
+    /// Adds an API key (JSON).
+    ///
+    /// # Errors
+    /// The validation error; nothing changes.
+    #[wasm_bindgen(js_name = addApiKey)]
+    pub fn add_api_key(&mut self, key: &str) -> JsResult<()> {
+        js(ffi::add_api_key(&mut self.inner, key))
+    }
+
+    #[cfg(feature = "server")]
+    /// Removes the API key `id`; the removed one as JSON.
+    ///
+    /// # Errors
+    /// `unknown_assignment`.
+    #[wasm_bindgen(js_name = removeApiKey)]
+    pub fn remove_api_key(&mut self, id: &str) -> JsResult<String> {
+        js(ffi::remove_api_key(&mut self.inner, id))
+    }
+
+    #[cfg(feature = "server")]
+    /// The current directory document, as JSON.
+    ///
+    /// # Errors
+    /// Never in practice.
+    pub fn directory(&self) -> JsResult<String> {
+        js(ffi::directory(&self.inner))
+    }
 }
 
+#[cfg(feature = "server")]
 /// Permissions gained and lost from `before` to `after`, as JSON.
 ///
 /// # Errors
@@ -214,6 +302,7 @@ pub fn diff(before: &Evaluator, after: &Evaluator) -> JsResult<String> {
     js(ffi::diff(&before.inner, &after.inner))
 }
 
+#[cfg(feature = "server")]
 /// Runs a policy test file. `loader(path)` returns the text of a path the file names, or throws
 /// a string message.
 ///

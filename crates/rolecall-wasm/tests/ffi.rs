@@ -172,3 +172,57 @@ fn millis_are_none_for_nan() {
     assert_eq!(ffi::millis(f64::NAN), None);
     assert_eq!(ffi::millis(0.0), Some(rolecall::Timestamp::from_millis(0)));
 }
+
+#[test]
+fn live_updates_take_json_and_return_the_index_or_the_removed_item() {
+    let (_, mut eval) = payments();
+    let zoe = json!({ "subject": "zoe", "role": "operations", "scope": "acme-cl" });
+    let before = ffi::directory(&eval).unwrap();
+    let i = ffi::add_assignment(&mut eval, &zoe.to_string()).unwrap();
+    let doc: Value = serde_json::from_str(&ffi::directory(&eval).unwrap()).unwrap();
+    assert_eq!(doc["assignments"][i as usize], zoe);
+    let removed: Value =
+        serde_json::from_str(&ffi::remove_assignment(&mut eval, i).unwrap()).unwrap();
+    assert_eq!(removed, zoe);
+    assert_eq!(ffi::directory(&eval).unwrap(), before);
+}
+
+#[test]
+fn a_rejected_live_update_is_error_data_naming_its_input() {
+    let (_, mut eval) = payments();
+    let before = ffi::directory(&eval).unwrap();
+    let bad = json!({ "subject": "zoe", "role": "operatons", "scope": "org" });
+    let e = ffi::add_assignment(&mut eval, &bad.to_string()).unwrap_err();
+    assert_eq!(e.code, "unknown_role");
+    assert_eq!(e.origin.as_deref(), Some("assignment"));
+    let e = ffi::add_grant(&mut eval, "{ not json").unwrap_err();
+    assert_eq!(
+        (e.code.as_str(), e.origin.as_deref()),
+        ("invalid_value", Some("grant"))
+    );
+    let e = ffi::remove_api_key(&mut eval, "no_such_key").unwrap_err();
+    assert_eq!(e.code, "unknown_assignment");
+    assert_eq!(ffi::directory(&eval).unwrap(), before);
+}
+
+#[test]
+fn allowed_bits_hold_exactly_the_prepared_answers_at_a_scope() {
+    let (policy, eval) = payments();
+    let actions = policy.action_names().count() as u32;
+    for subject in ["ada", "oscar", "carla", "bob", "key_ci", "nobody"] {
+        let s = eval.subject_handle(subject);
+        for scope in ["org", "acme-cl", "acme-mx"] {
+            let sc = eval.scope_handle(scope).unwrap();
+            let bits = ffi::allowed_bits(&eval, s, sc);
+            assert_eq!(bits.len() as u32, actions.div_ceil(32));
+            for a in 0..actions {
+                let bit = bits[(a / 32) as usize] >> (a % 32) & 1 == 1;
+                assert_eq!(
+                    bit,
+                    eval.can_prepared(s, a, sc, None),
+                    "{subject} {a} {scope}"
+                );
+            }
+        }
+    }
+}

@@ -5,6 +5,7 @@
 
 use crate::error::{Error, ErrorCode, Location, Result};
 use crate::limits;
+#[cfg(feature = "yaml")]
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 /// One node of a parsed document.
@@ -157,11 +158,13 @@ impl Node {
     }
 }
 
+#[cfg(feature = "yaml")]
 enum Frame {
     Seq(Vec<Node>, Location),
     Map(Vec<(Node, Node)>, Location, Option<Node>),
 }
 
+#[cfg(feature = "yaml")]
 fn loc_of(m: &saphyr_parser::Marker) -> Location {
     Location {
         line: m.line(),
@@ -169,8 +172,8 @@ fn loc_of(m: &saphyr_parser::Marker) -> Location {
     }
 }
 
-/// Parses YAML (and therefore JSON, its flow subset) into a located tree. An empty document is
-/// a null scalar.
+/// Parses YAML (and therefore JSON, its flow subset) into a located tree; JSON only in builds
+/// without the `yaml` feature. An empty document is a null scalar.
 pub(crate) fn parse(text: &str) -> Result<Node> {
     if text.len() > limits::MAX_INPUT_BYTES {
         return Err(Error::new(
@@ -183,6 +186,14 @@ pub(crate) fn parse(text: &str) -> Result<Node> {
             ),
         ));
     }
+    #[cfg(feature = "yaml")]
+    return parse_yaml(text);
+    #[cfg(not(feature = "yaml"))]
+    return crate::json::parse(text);
+}
+
+#[cfg(feature = "yaml")]
+fn parse_yaml(text: &str) -> Result<Node> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
@@ -281,13 +292,13 @@ pub(crate) fn parse(text: &str) -> Result<Node> {
     }))
 }
 
-fn located(code: ErrorCode, loc: Location, message: &str) -> Error {
+pub(crate) fn located(code: ErrorCode, loc: Location, message: &str) -> Error {
     let mut e = Error::new(code, "", message);
     e.location = Some(loc);
     e
 }
 
-fn check_duplicate_keys(entries: &[(Node, Node)]) -> Result<()> {
+pub(crate) fn check_duplicate_keys(entries: &[(Node, Node)]) -> Result<()> {
     let dup = if entries.len() <= 8 {
         entries.iter().enumerate().find_map(|(i, (k, _))| {
             entries

@@ -40,6 +40,8 @@ mod error;
 mod eval;
 #[cfg(feature = "gen")]
 pub mod gen;
+#[cfg(any(not(feature = "yaml"), test))]
+mod json;
 pub mod limits;
 mod live;
 pub mod model;

@@ -1,0 +1,153 @@
+// The decision cache behind the fast path: for each subject, and each scope asked about, the
+// bitset of the actions allowed there with no context, no resource and no time. One call into
+// WebAssembly fills a scope (the core decides every action there); every later check at that
+// scope is a bit test in JavaScript and never crosses the boundary.
+//
+// Not cached: expiring API keys (their answers change with time; they keep the numbers-only call
+// with the clock) and actions with `distinct_from` (the callers never ask the bits about them:
+// they need a resource). A live directory update, or an eviction, bumps `version`: what prepared
+// subjects copied out of an entry is stale from then on, and they look it up again.
+
+import type { NativeEvaluator } from './binding.js';
+
+/** The core's handle for a subject the directory does not know: it holds nothing. */
+const UNKNOWN_SUBJECT = 0xffff_ffff;
+/** Scopes kept per subject: those with a smaller handle. Past it, one call per check. */
+const MAX_SLOTS = 4096;
+/** Bits kept across subjects, in 32-bit words (16 MB); past it the oldest subjects go. */
+const BUDGET_WORDS = 1 << 22;
+/** Subjects kept at least, whatever the size of their tables. */
+const MIN_SUBJECTS = 256;
+/** Tables allocated at first; the arena doubles up to the limit. */
+const FIRST_TABLES = 64;
+
+/** One subject as the fast path reads it. */
+export interface CachedSubject {
+  /** The core's handle. */
+  readonly handle: number;
+  /** Where its table starts in the arena; -1 for an expiring API key (no bits). */
+  readonly base: number;
+}
+
+/**
+ * Per-subject decision bits of one evaluator, in one arena (one typed array for every subject,
+ * so a check touches one object). A subject's table has one slot per scope handle (up to
+ * `MAX_SLOTS`), of `stride` words: the action bits, then one more bit, set once the slot is
+ * filled.
+ */
+export class DecisionCache {
+  /** Bumped by every live update and every eviction: entries copied before are stale. */
+  version = 0;
+  readonly #ffi: NativeEvaluator;
+  /** Actions in the policy: the filled bit of a slot is bit number `actions`. */
+  readonly #actions: number;
+  /** Words per slot. */
+  readonly #stride: number;
+  /** Slots per subject: scope handles below it are cached. */
+  readonly #slots: number;
+  /** Words per subject. */
+  readonly #table: number;
+  readonly #maxSubjects: number;
+  readonly #subjects = new Map<string, CachedSubject>();
+  #expiring: Set<number>;
+  #arena: Uint32Array;
+  /** Tables handed out so far, and the ones evicted subjects gave back. */
+  #used = 0;
+  #free: number[] = [];
+  /** Shared by every unknown subject: they all have the same handle and hold nothing. */
+  #unknown = -1;
+
+  constructor(ffi: NativeEvaluator, actions: number, scopes: number) {
+    this.#ffi = ffi;
+    this.#actions = actions;
+    this.#stride = (actions + 32) >>> 5;
+    this.#slots = Math.min(scopes, MAX_SLOTS);
+    this.#table = Math.max(1, this.#slots * this.#stride);
+    this.#maxSubjects = Math.max(MIN_SUBJECTS, Math.floor(BUDGET_WORDS / this.#table));
+    this.#arena = new Uint32Array(FIRST_TABLES * this.#table);
+    this.#expiring = new Set(ffi.expiringSubjects());
+  }
+
+  /** Whether any subject is an expiring API key (only they read the clock). */
+  get anyExpiring(): boolean {
+    return this.#expiring.size !== 0;
+  }
+
+  /** The subject's entry, made (and its handle asked once) on first use. */
+  subject(name: string): CachedSubject {
+    return this.#subjects.get(name) ?? this.#add(name);
+  }
+
+  /**
+   * Whether the subject whose table starts at `base` may do `action` at `scope` (handles,
+   * converted as the binding converts them: an id it does not know is `false`).
+   */
+  allows(base: number, subject: number, action: number, scope: number): boolean {
+    const a = action >>> 0;
+    const s = scope >>> 0;
+    const n = this.#actions;
+    if (a >= n) return false;
+    if (s >= this.#slots) return this.#ffi.canPrepared(subject, a, s, NaN);
+    const at = base + s * this.#stride;
+    const t = this.#arena;
+    const filled = at + (n >>> 5);
+    if (((t[filled] >>> (n & 31)) & 1) === 0) {
+      t.set(this.#ffi.allowedBits(subject, s), at);
+      t[filled] |= 1 << (n & 31);
+    }
+    return ((t[at + (a >>> 5)] >>> (a & 31)) & 1) === 1;
+  }
+
+  /** After a live update: every entry is stale, handles and expiring keys may have changed. */
+  invalidate(): void {
+    this.version++;
+    this.#subjects.clear();
+    this.#arena = new Uint32Array(FIRST_TABLES * this.#table);
+    this.#used = 0;
+    this.#free = [];
+    this.#unknown = -1;
+    this.#expiring = new Set(this.#ffi.expiringSubjects());
+  }
+
+  #add(name: string): CachedSubject {
+    if (this.#subjects.size >= this.#maxSubjects) this.#evictOldest();
+    const handle = this.#ffi.subjectHandle(name);
+    let base = -1;
+    if (handle === UNKNOWN_SUBJECT) {
+      if (this.#unknown < 0) this.#unknown = this.#newTable();
+      base = this.#unknown;
+    } else if (!this.#expiring.has(handle)) {
+      base = this.#newTable();
+    }
+    const entry = { handle, base };
+    this.#subjects.set(name, entry);
+    return entry;
+  }
+
+  /** Oldest first (a Map iterates in insertion order); its table goes to the next subject. */
+  #evictOldest(): void {
+    const oldest = this.#subjects.entries().next();
+    if (oldest.done === true) return;
+    const [name, entry] = oldest.value;
+    this.#subjects.delete(name);
+    this.version++;
+    if (entry.base >= 0 && entry.base !== this.#unknown) this.#free.push(entry.base);
+  }
+
+  /** A zeroed table's base: a freed one, or a new one (the arena doubles when full). */
+  #newTable(): number {
+    const reused = this.#free.pop();
+    if (reused !== undefined) {
+      this.#arena.fill(0, reused, reused + this.#table);
+      return reused;
+    }
+    const base = this.#used;
+    this.#used += this.#table;
+    if (this.#used > this.#arena.length) {
+      const grown = new Uint32Array(Math.max(this.#used, this.#arena.length * 2));
+      grown.set(this.#arena);
+      this.#arena = grown;
+    }
+    return base;
+  }
+}

@@ -174,7 +174,7 @@ impl Evaluator {
         Ok(out)
     }
 
-    /// Calls `f(subject, scope, unconditional, conditional)` for every subject and every scope
+    /// Calls `f(subject, scope, unconditional, conditional)` for every subject (by id) and every scope
     /// where it holds something: `unconditional` permissions and single actions (as
     /// `(perms, actions)` bitsets) and, per context constraint, what it holds only under that
     /// context. No allocation per pair beyond reused buffers; the basis of the effective
@@ -187,7 +187,11 @@ impl Evaluator {
         let na = self.policy.actions.len();
         let mut uncond = (Bits::new(np), Bits::new(na));
         let mut cond: Vec<(u32, Bits, Bits)> = Vec::new();
-        for subject in 0..self.dir.subject_info.len() as u32 {
+        // Subjects by id: the same order however the directory was built (loaded, or changed
+        // live, which interns in another order).
+        let mut subjects: Vec<u32> = (0..self.dir.subject_info.len() as u32).collect();
+        subjects.sort_by(|a, b| self.dir.subjects.name(*a).cmp(self.dir.subjects.name(*b)));
+        for subject in subjects {
             for &scope in &self.dir.scopes.preorder {
                 if !self
                     .dir
@@ -315,6 +319,7 @@ impl Evaluator {
                     .iter()
                     .map(|v| names.map_or("", |n| n.name(*v)))
                     .collect();
+                vals.sort_unstable(); // by name, not by the order values were first seen
                 if r.any {
                     vals.push("*");
                 }

@@ -186,3 +186,17 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    #[test]
+    fn the_effective_report_is_the_same_after_live_changes_as_after_a_fresh_load(seed in any::<u64>(), k in 0usize..8) {
+        let case = generate(seed, Size::default(), Options::default());
+        let mut live = build(&case);
+        let n = live.directory().doc().assignments.len();
+        if n > 0 { live.remove_assignment(k % n).unwrap(); }
+        let fresh = Evaluator::new(live.policy().clone(), Directory::from_doc(live.policy(), live.directory().doc().clone()).unwrap()).unwrap();
+        prop_assert_eq!(live.effective_permissions(), fresh.effective_permissions());
+    }
+}

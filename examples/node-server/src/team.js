@@ -52,14 +52,12 @@ export function teamRoutes({ directory, roleNames, onDecision }) {
     if (denied !== undefined) {
       return res.status(403).json({ error: { code: denied.decision.reason, message: denied.decision.message, missing: denied.decision.missing } });
     }
-    const before = directory.evaluator;
+    // The diff comes from a preview taken before applying: with live updates the evaluator is
+    // changed in place, so there is no "before" object left to compare afterwards.
+    const changes = diff(directory.evaluator, directory.preview(change)).changes;
     const index = directory.apply(change);
     res.set('X-Rolecall-Version', String(directory.version));
-    res.status(change.add === undefined ? 200 : 201).json({
-      index,
-      version: directory.version,
-      diff: diff(before, directory.evaluator).changes,
-    });
+    res.status(change.add === undefined ? 200 : 201).json({ index, version: directory.version, diff: changes });
   }
 
   return r;

@@ -12,13 +12,14 @@ export CARGO_TERM_COLOR ?= never
 ROLECALL := cargo run -q -p rolecall-cli --
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lint rust-test policy-test bench wasm js-sdk js-fixtures js-test demo examples examples-test browser-test
+.PHONY: help setup test lint rust-test policy-test bench wasm js-sdk js-fixtures js-test demo examples examples-test browser-test fuzz fuzz-short
 
 help:
 	@echo "make demo     build everything and serve the example dashboard (PORT=3000, loopback)"
 	@echo "make test     run every test (installs missing tools first)"
 	@echo "make js-sdk   build the WebAssembly module and the npm package (js-sdk/dist)"
 	@echo "make lint     rustfmt and clippy (no unwrap/expect/panic/indexing in library code)"
+	@echo "make fuzz     every cargo-fuzz target for FUZZ_SECONDS each (default 60)"
 	@echo "make bench    benchmarks: rolecall beside CASL, casbin, accesscontrol, Cedar and baselines, into bench/results.md"
 
 # Rust's wasm32 target, wasm-bindgen-cli and wasm-pack (into .tools/), Node >= 18, Chromium.
@@ -78,7 +79,19 @@ examples-test: examples
 browser-test: examples tests/browser/node_modules/.package-lock.json
 	cd tests/browser && npm test
 
-test: lint rust-test policy-test js-test examples-test browser-test
+# Fuzzing with cargo-fuzz (libFuzzer, on stable Rust through RUSTC_BOOTSTRAP; see fuzz/README.md):
+# policy, directory and test-file text (with and without YAML), snapshot JSON, and evaluation of
+# random queries against random valid policies with invariants checked. A crash leaves its
+# reproducer in fuzz/artifacts/; fixed ones are replayed by crates/rolecall/tests/regressions.rs.
+FUZZ_SECONDS ?= 60
+fuzz: setup
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The short bounded pass that make test (and so CI) runs.
+fuzz-short: setup
+	scripts/fuzz.sh 10
+
+test: lint rust-test policy-test js-test examples-test browser-test fuzz-short
 	@echo "make test: all tests passed"
 
 # A benchmark measures; it never fails a test by timing. Writes bench/results.md.

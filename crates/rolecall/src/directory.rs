@@ -222,6 +222,17 @@ impl Directory {
         // Directories are large and usually JSON from the host application: decode JSON
         // directly (about ten times faster than the located parser) and read the text again
         // through the located parser only when an error needs its line.
+        if text.len() > limits::MAX_INPUT_BYTES {
+            return Err(vec![Error::new(
+                ErrorCode::LimitExceeded,
+                "",
+                format!(
+                    "input of {} bytes is larger than the limit of {} bytes",
+                    text.len(),
+                    limits::MAX_INPUT_BYTES
+                ),
+            )]);
+        }
         if text.trim_start().starts_with('{') {
             if let Ok(d) = serde_json::from_str::<DirectoryDoc>(text) {
                 return Self::from_doc(policy, d).map_err(|errs| match doc::parse(text) {
@@ -848,6 +859,17 @@ fn intern_set(arena: &mut SetArena, dedup: &mut HashMap<Vec<u64>, SetId>, bits: 
 }
 
 fn bad_id(path: &str, id: &str) -> Error {
+    if id.len() > limits::MAX_ID_LEN {
+        return Error::new(
+            ErrorCode::LimitExceeded,
+            path,
+            format!(
+                "an id is at most {} bytes, and this one has {}",
+                limits::MAX_ID_LEN,
+                id.len()
+            ),
+        );
+    }
     Error::new(
         ErrorCode::InvalidValue,
         path,

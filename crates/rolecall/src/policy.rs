@@ -447,6 +447,13 @@ impl Policy {
         };
 
         // Actions.
+        if doc.actions.len() > limits::MAX_POLICY_ITEMS {
+            errs.push(Error::new(
+                ErrorCode::LimitExceeded,
+                "actions",
+                format!("at most {} actions", limits::MAX_POLICY_ITEMS),
+            ));
+        }
         for (i, (name, a)) in doc
             .actions
             .iter()
@@ -557,6 +564,13 @@ impl Policy {
 fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
     let nperm = policy.perm_count() as usize;
     let nact = policy.actions.len();
+    if doc.roles.len() > limits::MAX_POLICY_ITEMS {
+        errs.push(Error::new(
+            ErrorCode::LimitExceeded,
+            "roles",
+            format!("at most {} roles", limits::MAX_POLICY_ITEMS),
+        ));
+    }
     for (i, name) in doc.roles.keys().enumerate().take(limits::MAX_POLICY_ITEMS) {
         check_name(name, &format!("roles.{name}"), errs);
         policy.role_ix.insert(name, i as u32);
@@ -935,7 +949,17 @@ fn default_levels() -> IndexMap<String, crate::model::LevelDoc> {
 }
 
 pub(crate) fn check_name(name: &str, path: &str, errs: &mut Vec<Error>) {
-    if !is_name(name) {
+    if name.len() > limits::MAX_NAME_LEN {
+        errs.push(Error::new(
+            ErrorCode::LimitExceeded,
+            path,
+            format!(
+                "a name is at most {} bytes, and this one has {}",
+                limits::MAX_NAME_LEN,
+                name.len()
+            ),
+        ));
+    } else if !is_name(name) {
         errs.push(
             Error::new(
                 ErrorCode::InvalidValue,

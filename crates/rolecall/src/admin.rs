@@ -15,7 +15,8 @@ impl Evaluator {
     /// `max_holders_reached`, `exclusive_roles`.
     ///
     /// # Errors
-    /// `unknown_role`, `unknown_scope`, `unknown_dimension`.
+    /// `unknown_role`, `unknown_scope`, `unknown_dimension`; `invalid_value` for a role given to
+    /// an API key or a context dimension with no value.
     pub fn can_assign(&self, req: &AssignDoc) -> Result<Decision> {
         self.assign_check(self, req)
     }

@@ -9,7 +9,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::limits;
 use crate::model::{ApiKeyDoc, AssignmentDoc, ContextDoc, DirectoryDoc, GrantDoc, SubjectKind};
 use crate::names::{is_id, IdMap};
-use crate::policy::{first, locate, pattern_error, unknown, Policy};
+use crate::policy::{first, locate, unknown, Policy};
 use crate::time::Timestamp;
 use std::collections::HashMap;
 
@@ -455,7 +455,7 @@ impl Directory {
                     if e.contains(':') {
                         match policy.expand_pattern(e, false) {
                             Ok(x) => x.iter().for_each(|bit| p.clear(bit)),
-                            Err((code, m)) => errs.push(pattern_error(code, epath(), m)),
+                            Err(e) => errs.push(e.at(&epath())),
                         }
                     } else if let Some(prefix) = e.strip_suffix(".*") {
                         for (ai, act) in policy.actions.iter().enumerate() {
@@ -524,9 +524,7 @@ impl Directory {
         match (&g.permission, &g.action) {
             (Some(perm), None) => match policy.expand_pattern(perm, true) {
                 Ok(x) => p = x,
-                Err((code, m)) => {
-                    errs.push(pattern_error(code, format!("{}.permission", path()), m))
-                }
+                Err(e) => errs.push(e.at(&format!("{}.permission", path()))),
             },
             (None, Some(act)) => match policy.action_ix.get(act) {
                 Some(ai) => ac.set(ai),
@@ -581,7 +579,7 @@ impl Directory {
             if perm.contains(':') {
                 match policy.expand_pattern(perm, true) {
                     Ok(x) => p.union_with(&x.0),
-                    Err((code, m)) => errs.push(pattern_error(code, ppath(), m)),
+                    Err(e) => errs.push(e.at(&ppath())),
                 }
             } else {
                 match policy.action_ix.get(perm) {

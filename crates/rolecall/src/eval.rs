@@ -312,15 +312,12 @@ impl Evaluator {
             },
             Target::Permission(t) => match p.resolve_perm(t) {
                 Ok(id) => (NONE, id),
-                Err(m) => {
-                    let (msg, help) = m.split_once("; ").map_or((m.clone(), None), |(a, b)| {
-                        (a.to_owned(), Some(b.to_owned()))
-                    });
-                    let e = Error::new(ErrorCode::UnknownPermission, "permission", msg);
-                    return Err(match help {
-                        Some(h) => e.with_help(h),
-                        None => e,
-                    });
+                Err(e) => {
+                    let e = crate::policy::PermError {
+                        code: ErrorCode::UnknownPermission,
+                        ..e
+                    };
+                    return Err(e.at("permission"));
                 }
             },
         };

@@ -221,30 +221,49 @@ impl Policy {
     }
 
     /// Resolves a concrete permission (`transfers:authorize`) to its id.
-    pub(crate) fn resolve_perm(&self, text: &str) -> std::result::Result<u32, String> {
-        let (r, l) = text
-            .split_once(':')
-            .ok_or_else(|| format!("`{text}` is not a permission (`resource:level`)"))?;
+    pub(crate) fn resolve_perm(&self, text: &str) -> std::result::Result<u32, PermError> {
+        let (r, l) = text.split_once(':').ok_or_else(|| {
+            PermError::new(
+                ErrorCode::InvalidValue,
+                format!("`{text}` is not a permission (`resource:level`)"),
+            )
+        })?;
         if r == "*" || l == "*" {
-            return Err(format!("`{text}`: a wildcard is not allowed here"));
+            return Err(PermError::new(
+                ErrorCode::InvalidValue,
+                format!("`{text}`: a wildcard is not allowed here"),
+            ));
         }
-        let rid = self.resource_ix.get(r).ok_or_else(|| {
-            with_hint(
-                format!("unknown resource `{r}`"),
-                did_you_mean(r, self.resource_ix.names()),
-            )
-        })?;
-        let lid = self.level_ix.get(l).ok_or_else(|| {
-            with_hint(
-                format!("unknown level `{l}`"),
-                did_you_mean(l, self.level_ix.names()),
-            )
-        })?;
+        let rid = self
+            .resource_ix
+            .get(r)
+            .ok_or_else(|| self.unknown_resource(r))?;
+        let lid = self.level_ix.get(l).ok_or_else(|| self.unknown_level(l))?;
         let declared = self.resources.get(rid as usize).map_or(0, |x| x.levels);
         if declared >> lid & 1 == 0 {
-            return Err(format!("resource `{r}` has no level `{l}`"));
+            return Err(PermError::new(
+                ErrorCode::UnknownLevel,
+                format!("resource `{r}` has no level `{l}`"),
+            ));
         }
         Ok(self.perm_id(rid, lid))
+    }
+
+    fn unknown_resource(&self, r: &str) -> PermError {
+        PermError {
+            help: did_you_mean(r, self.resource_ix.names()),
+            ..PermError::new(
+                ErrorCode::UnknownResource,
+                format!("unknown resource `{r}`"),
+            )
+        }
+    }
+
+    fn unknown_level(&self, l: &str) -> PermError {
+        PermError {
+            help: did_you_mean(l, self.level_ix.names()),
+            ..PermError::new(ErrorCode::UnknownLevel, format!("unknown level `{l}`"))
+        }
     }
 
     /// Expands a permission pattern (`*` allowed on either side) into the permissions it names.
@@ -255,9 +274,9 @@ impl Policy {
         &self,
         text: &str,
         imply: bool,
-    ) -> std::result::Result<Bits, (ErrorCode, String)> {
+    ) -> std::result::Result<Bits, PermError> {
         let (r, l) = text.split_once(':').ok_or_else(|| {
-            (
+            PermError::new(
                 ErrorCode::InvalidValue,
                 format!("`{text}` is not a permission (`resource:level`)"),
             )
@@ -266,35 +285,22 @@ impl Policy {
         let resources: Vec<u32> = if r == "*" {
             (0..self.resources.len() as u32).collect()
         } else {
-            vec![self.resource_ix.get(r).ok_or_else(|| {
-                (
-                    ErrorCode::UnknownResource,
-                    with_hint(
-                        format!("unknown resource `{r}`"),
-                        did_you_mean(r, self.resource_ix.names()),
-                    ),
-                )
-            })?]
+            vec![self
+                .resource_ix
+                .get(r)
+                .ok_or_else(|| self.unknown_resource(r))?]
         };
         let mask: u64 = if l == "*" {
             u64::MAX
         } else {
-            let lid = self.level_ix.get(l).ok_or_else(|| {
-                (
-                    ErrorCode::UnknownLevel,
-                    with_hint(
-                        format!("unknown level `{l}`"),
-                        did_you_mean(l, self.level_ix.names()),
-                    ),
-                )
-            })?;
+            let lid = self.level_ix.get(l).ok_or_else(|| self.unknown_level(l))?;
             if r != "*" {
                 let declared = resources
                     .first()
                     .and_then(|rid| self.resources.get(*rid as usize))
                     .map_or(0, |x| x.levels);
                 if declared >> lid & 1 == 0 {
-                    return Err((
+                    return Err(PermError::new(
                         ErrorCode::UnknownLevel,
                         format!("resource `{r}` has no level `{l}`"),
                     ));
@@ -499,7 +505,7 @@ impl Policy {
                         format!("`{p}` is required twice"),
                     )),
                     Ok(id) => requires.push(id),
-                    Err(m) => errs.push(perm_error(ppath, m)),
+                    Err(e) => errs.push(e.at(&ppath)),
                 }
             }
             policy.action_ix.insert(name, i as u32);
@@ -549,7 +555,7 @@ impl Policy {
         if let Some(p) = &doc.administration.assign_requires {
             match policy.resolve_perm(p) {
                 Ok(id) => policy.assign_requires = Some(id),
-                Err(m) => errs.push(perm_error("administration.assign_requires".into(), m)),
+                Err(e) => errs.push(e.at("administration.assign_requires")),
             }
         }
 
@@ -602,14 +608,10 @@ fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
                 match policy.expand_pattern(&format!("{res}:{l}"), true) {
                     Ok(bits) => perms.union_with(&bits.0),
                     // An unknown resource is the key; anything else is the level.
-                    Err((ErrorCode::UnknownResource, m)) => errs.push(pattern_error(
-                        ErrorCode::UnknownResource,
-                        format!("{path}.grants.{res}"),
-                        m,
-                    )),
-                    Err((code, m)) => {
-                        errs.push(pattern_error(code, format!("{path}.grants.{res}[{j}]"), m))
+                    Err(e) if e.code == ErrorCode::UnknownResource => {
+                        errs.push(e.at(&format!("{path}.grants.{res}")))
                     }
+                    Err(e) => errs.push(e.at(&format!("{path}.grants.{res}[{j}]"))),
                 }
             }
         }
@@ -760,7 +762,7 @@ fn compile_constraints(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Erro
         match (&f.permission, &f.action) {
             (Some(p), None) => match policy.expand_pattern(p, false) {
                 Ok(b) => perms = b,
-                Err((code, m)) => errs.push(pattern_error(code, format!("{path}.permission"), m)),
+                Err(e) => errs.push(e.at(&format!("{path}.permission"))),
             },
             (None, Some(a)) => {
                 let ok = match a.split_once('.') {
@@ -985,38 +987,30 @@ pub(crate) fn unknown<'a>(
     }
 }
 
-fn perm_error(path: String, message: String) -> Error {
-    let code = if message.starts_with("unknown resource") {
-        ErrorCode::UnknownResource
-    } else if message.starts_with("unknown level") || message.contains("has no level") {
-        ErrorCode::UnknownLevel
-    } else {
-        ErrorCode::InvalidValue
-    };
-    let (msg, help) = match message.split_once("; ") {
-        Some((m, h)) => (m.to_owned(), Some(h.to_owned())),
-        None => (message, None),
-    };
-    let e = Error::new(code, path, msg);
-    match help {
-        Some(h) => e.with_help(h),
-        None => e,
-    }
+/// A problem with a permission or a pattern, before it is placed at a path.
+#[derive(Debug, Clone)]
+pub(crate) struct PermError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub help: Option<String>,
 }
 
-/// An error whose message may carry a hint after `; ` (from pattern expansion), split so the
-/// hint lands in [`Error::help`].
-pub(crate) fn pattern_error(code: ErrorCode, path: String, message: String) -> Error {
-    match message.split_once("; ") {
-        Some((m, h)) => Error::new(code, path, m).with_help(h),
-        None => Error::new(code, path, message),
+impl PermError {
+    fn new(code: ErrorCode, message: String) -> Self {
+        PermError {
+            code,
+            message,
+            help: None,
+        }
     }
-}
 
-fn with_hint(message: String, hint: Option<String>) -> String {
-    match hint {
-        Some(h) => format!("{message}; {h}"),
-        None => message,
+    /// The error at `path` in a document.
+    pub fn at(self, path: &str) -> Error {
+        let e = Error::new(self.code, path, self.message);
+        match self.help {
+            Some(h) => e.with_help(h),
+            None => e,
+        }
     }
 }
 

@@ -51,6 +51,9 @@ js-sdk: wasm
 	cd js-sdk && npm run build
 
 # Native fixtures the JS tests must reproduce exactly: random parity vectors and test-file reports.
+# The vectors are checked in Node and in Chromium (js-sdk/test/browser-parity.test.mjs drives it
+# with playwright-core from tests/browser), 15,000 queries each; make fuzz runs 120,000.
+js-fixtures: tests/browser/node_modules/.package-lock.json
 js-fixtures: setup
 	mkdir -p target/parity
 	cargo run -q --release -p rolecall --features gen --example vectors -- 300 50 target/parity/vectors.json
@@ -83,9 +86,15 @@ browser-test: examples tests/browser/node_modules/.package-lock.json
 # policy, directory and test-file text (with and without YAML), snapshot JSON, and evaluation of
 # random queries against random valid policies with invariants checked. A crash leaves its
 # reproducer in fuzz/artifacts/; fixed ones are replayed by crates/rolecall/tests/regressions.rs.
+# Then differential parity at scale: PARITY_SEEDS random cases of PARITY_QUERIES queries, decided
+# natively and by WebAssembly in Node and in Chromium (scripts/parity.sh, target/parity-large/).
 FUZZ_SECONDS ?= 60
+PARITY_SEEDS ?= 2000
+PARITY_QUERIES ?= 60
+fuzz: js-sdk tests/browser/node_modules/.package-lock.json
 fuzz: setup
 	scripts/fuzz.sh $(FUZZ_SECONDS)
+	scripts/parity.sh $(PARITY_SEEDS) $(PARITY_QUERIES) target/parity-large
 
 # The short bounded pass that make test (and so CI) runs.
 fuzz-short: setup

@@ -2,7 +2,9 @@
 //! generator) with the native engine's outcome for each query and each subject's snapshot. The JS
 //! tests (WASM in Node and in Chromium) read the file and must reproduce every outcome.
 //!
-//! `cargo run --release -p rolecall --features gen --example vectors -- SEEDS QUERIES OUT.json`
+//! `cargo run --release -p rolecall --features gen --example vectors -- SEEDS QUERIES OUT.json [FIRST]`
+//!
+//! Seeds FIRST..FIRST+SEEDS (FIRST defaults to 0).
 
 use rolecall::gen::{generate, Options, Size};
 use rolecall::{Directory, Evaluator, Policy};
@@ -17,9 +19,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .get(3)
         .cloned()
         .unwrap_or_else(|| "vectors.json".into());
+    let first: u64 = args.get(4).map_or(Ok(0), |s| s.parse())?;
     let mut cases = Vec::new();
     let mut total = 0;
-    for seed in 0..seeds {
+    for seed in first..first.saturating_add(seeds) {
         let case = generate(
             seed,
             Size {

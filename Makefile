@@ -30,6 +30,7 @@ lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy -p rolecall-wasm --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p rolecall-wasm --target wasm32-unknown-unknown --no-default-features --features panic-hook -- -D warnings
 
 rust-test: setup
 	cargo test --workspace --all-features

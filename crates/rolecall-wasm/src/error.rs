@@ -44,19 +44,6 @@ impl From<rolecall::Error> for ErrorData {
 }
 
 impl ErrorData {
-    /// A JSON input (query, request, snapshot) that does not decode: `invalid_value`, located.
-    pub fn json(origin: &str, e: &serde_json::Error) -> Self {
-        ErrorData {
-            code: "invalid_value".to_owned(),
-            message: format!("invalid {origin}: {e}"),
-            path: String::new(),
-            line: Some(e.line()),
-            column: Some(e.column()),
-            help: None,
-            origin: Some(origin.to_owned()),
-        }
-    }
-
     /// A core error from one input, tagged with that input unless the core already named one.
     pub fn from_input(origin: &str, e: rolecall::Error) -> Self {
         ErrorData::from(e.with_origin(origin))

@@ -323,12 +323,20 @@ pub fn actions_needing_resource(policy: &Policy) -> Vec<u32> {
         .collect()
 }
 
+/// Decodes an input: serde_json first (fast); when that fails, the core's located reader says
+/// why, so an error has the same code, path and location in both builds.
 fn decode<T: DeserializeOwned>(origin: &str, text: &str) -> Outcome<T> {
-    serde_json::from_str(text).map_err(|e| ErrorData::json(origin, &e))
+    #[cfg(feature = "fast-json")]
+    if let Ok(v) = serde_json::from_str(text) {
+        return Ok(v);
+    }
+    rolecall::from_text(text).map_err(|e| ErrorData::from_input(origin, e))
 }
 
 fn encode<T: Serialize>(value: &T) -> Outcome<String> {
-    serde_json::to_string(value).map_err(|e| invalid("", e.to_string()))
+    // Our outputs always encode (string keys, no floats); the error's own text is left out so
+    // serde_json's error messages (and std's I/O error names) stay out of the .wasm.
+    serde_json::to_string(value).map_err(|_| invalid("", "the result could not be encoded".into()))
 }
 
 fn invalid(path: &str, message: String) -> ErrorData {

@@ -74,10 +74,10 @@ fn a_policy_error_names_the_policy_and_its_line() {
 }
 
 #[test]
-fn malformed_json_input_is_invalid_value_with_its_location() {
+fn malformed_json_input_is_a_syntax_error_with_its_location() {
     let (_, eval) = payments();
-    let e = ffi::check(&eval, "{\"subject\": \"a\",\n \"scope\": 3,").unwrap_err();
-    assert_eq!(e.code, "invalid_value");
+    let e = ffi::check(&eval, "{\"subject\": \"a\",\n \"scope\": [}\n").unwrap_err();
+    assert_eq!(e.code, "syntax");
     assert_eq!(e.origin.as_deref(), Some("query"));
     assert_eq!(e.line, Some(2));
 }
@@ -198,7 +198,7 @@ fn a_rejected_live_update_is_error_data_naming_its_input() {
     let e = ffi::add_grant(&mut eval, "{ not json").unwrap_err();
     assert_eq!(
         (e.code.as_str(), e.origin.as_deref()),
-        ("invalid_value", Some("grant"))
+        ("syntax", Some("grant"))
     );
     let e = ffi::remove_api_key(&mut eval, "no_such_key").unwrap_err();
     assert_eq!(e.code, "unknown_assignment");

@@ -94,6 +94,20 @@ impl de::Error for DeError {
         }
     }
 
+    fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Self::custom(format_args!(
+            "invalid type: {}, expected {exp}",
+            Shown(unexp)
+        ))
+    }
+
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        Self::custom(format_args!(
+            "invalid value: {}, expected {exp}",
+            Shown(unexp)
+        ))
+    }
+
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
         let help = did_you_mean(field, expected.iter().copied())
             .or_else(|| Some(format!("expected one of {}", list(expected))));
@@ -125,6 +139,36 @@ impl de::Error for DeError {
             help: None,
             path: None,
             loc: None,
+        }
+    }
+}
+
+/// serde's `Unexpected` as serde shows it, except a float: the located tree has no floats, and
+/// formatting one would bring the float printer (about 14 KB) into the WebAssembly build.
+struct Shown<'a>(de::Unexpected<'a>);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use de::Unexpected as U;
+        match self.0 {
+            U::Bool(b) => write!(f, "boolean `{b}`"),
+            U::Unsigned(n) => write!(f, "integer `{n}`"),
+            U::Signed(n) => write!(f, "integer `{n}`"),
+            U::Float(_) => f.write_str("floating point number"),
+            U::Char(c) => write!(f, "character `{c}`"),
+            U::Str(s) => write!(f, "string {s:?}"),
+            U::Bytes(_) => f.write_str("byte array"),
+            U::Unit => f.write_str("unit value"),
+            U::Option => f.write_str("Option value"),
+            U::NewtypeStruct => f.write_str("newtype struct"),
+            U::Seq => f.write_str("sequence"),
+            U::Map => f.write_str("map"),
+            U::Enum => f.write_str("enum"),
+            U::UnitVariant => f.write_str("unit variant"),
+            U::NewtypeVariant => f.write_str("newtype variant"),
+            U::TupleVariant => f.write_str("tuple variant"),
+            U::StructVariant => f.write_str("struct variant"),
+            U::Other(o) => f.write_str(o),
         }
     }
 }

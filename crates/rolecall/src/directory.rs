@@ -233,6 +233,7 @@ impl Directory {
                 ),
             )]);
         }
+        #[cfg(feature = "fast-json")]
         if text.trim_start().starts_with('{') {
             if let Ok(d) = serde_json::from_str::<DirectoryDoc>(text) {
                 return Self::from_doc(policy, d).map_err(|errs| match doc::parse(text) {

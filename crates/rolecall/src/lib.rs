@@ -62,6 +62,17 @@ pub use policy::Policy;
 pub use snapshot::{Snapshot, SnapshotScope};
 pub use time::Timestamp;
 
+/// Reads a document of type `T` from text through the located reader (JSON, and YAML with the
+/// `yaml` feature): every error names its path, line and column.
+///
+/// # Errors
+/// `syntax`, `limit_exceeded`, or the shape errors of the type (`invalid_value`,
+/// `unknown_field`, `missing_field`), located.
+pub fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    let node = doc::parse(text)?;
+    de::from_node(&node)
+}
+
 /// The line and column of `path` (as in [`Error::path`]) in YAML or JSON `text`: of the node
 /// itself, or of its nearest ancestor that exists. `None` when the text does not parse.
 pub fn locate(text: &str, path: &str) -> Option<Location> {

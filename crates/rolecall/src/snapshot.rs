@@ -67,18 +67,13 @@ impl Snapshot {
     /// # Errors
     /// `syntax` or `invalid_value`, with the line and column.
     pub fn from_json(text: &str) -> Result<Snapshot> {
-        serde_json::from_str(text).map_err(|e| {
-            let mut err = Error::new(
-                ErrorCode::InvalidValue,
-                "",
-                format!("invalid snapshot: {e}"),
-            );
-            err.location = Some(crate::Location {
-                line: e.line(),
-                column: e.column(),
-            });
-            err
-        })
+        // serde_json is the fast path; the located reader explains a failure (same code, path
+        // and location with or without `fast-json`).
+        #[cfg(feature = "fast-json")]
+        if let Ok(s) = serde_json::from_str(text) {
+            return Ok(s);
+        }
+        crate::from_text(text)
     }
 
     /// The snapshot as JSON.

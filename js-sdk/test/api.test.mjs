@@ -153,6 +153,7 @@ test('a browser decides from a snapshot; a stale one is policy_mismatch', () => 
   assert.throws(() => Permissions.fromSnapshot(newer, snap), (e) => e instanceof RolecallError && e.code === 'policy_mismatch');
 });
 
-test('a malformed snapshot is invalid_value, located', () => {
-  assert.throws(() => Permissions.fromSnapshot(policy, '{"rolecall_snapshot": 1,\n "nope": 2}'), (e) => e.code === 'invalid_value' && e.origin === 'snapshot' && e.line === 2);
+test('a malformed snapshot is refused with a located error', () => {
+  assert.throws(() => Permissions.fromSnapshot(policy, '{"rolecall_snapshot": 1,\n "nope": 2}'), (e) => e.code === 'unknown_field' && e.origin === 'snapshot' && e.line === 2 && e.path === 'nope');
+  assert.throws(() => Permissions.fromSnapshot(policy, '{"rolecall_snapshot": 1,\n "subject": }'), (e) => e.code === 'syntax' && e.origin === 'snapshot' && e.line === 2);
 });

@@ -330,7 +330,7 @@ fn decode<T: DeserializeOwned>(origin: &str, text: &str) -> Outcome<T> {
     if let Ok(v) = serde_json::from_str(text) {
         return Ok(v);
     }
-    rolecall::from_text(text).map_err(|e| ErrorData::from_input(origin, e))
+    rolecall::from_json(text).map_err(|e| ErrorData::from_input(origin, e))
 }
 
 fn encode<T: Serialize>(value: &T) -> Outcome<String> {

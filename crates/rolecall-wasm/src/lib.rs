@@ -86,7 +86,8 @@ impl Evaluator {
     /// An evaluator for one subject from its snapshot (JSON text).
     ///
     /// # Errors
-    /// `policy_mismatch` for a stale snapshot, `invalid_value` for a malformed one.
+    /// `policy_mismatch` for a stale snapshot; for a malformed one a located input error
+    /// (`syntax`, `unknown_field`, `missing_field`, `invalid_value`).
     #[wasm_bindgen(js_name = fromSnapshot)]
     pub fn from_snapshot(policy: &Policy, snapshot: &str) -> JsResult<Evaluator> {
         js(ffi::from_snapshot(&policy.inner, snapshot)).map(|inner| Evaluator { inner })

@@ -175,6 +175,20 @@ fn loc_of(m: &saphyr_parser::Marker) -> Location {
 /// Parses YAML (and therefore JSON, its flow subset) into a located tree; JSON only in builds
 /// without the `yaml` feature. An empty document is a null scalar.
 pub(crate) fn parse(text: &str) -> Result<Node> {
+    check_size(text)?;
+    #[cfg(feature = "yaml")]
+    return parse_yaml(text);
+    #[cfg(not(feature = "yaml"))]
+    return crate::json::parse(text);
+}
+
+/// Parses JSON text only (queries, requests, snapshots), whatever the build's features.
+pub(crate) fn parse_json(text: &str) -> Result<Node> {
+    check_size(text)?;
+    crate::json::parse(text)
+}
+
+fn check_size(text: &str) -> Result<()> {
     if text.len() > limits::MAX_INPUT_BYTES {
         return Err(Error::new(
             ErrorCode::LimitExceeded,
@@ -186,10 +200,7 @@ pub(crate) fn parse(text: &str) -> Result<Node> {
             ),
         ));
     }
-    #[cfg(feature = "yaml")]
-    return parse_yaml(text);
-    #[cfg(not(feature = "yaml"))]
-    return crate::json::parse(text);
+    Ok(())
 }
 
 #[cfg(feature = "yaml")]

@@ -1,6 +1,7 @@
-//! The located JSON reader of builds without the `yaml` feature (the browser's WebAssembly
-//! build): JSON text into the same located [`Node`] tree the YAML reader builds, so paths, lines
-//! and columns of every later error are the same. Scalars keep their text as YAML would read
+//! The located JSON reader: JSON inputs (queries, requests, snapshots) in every build, and every
+//! input of builds without the `yaml` feature (the browser's WebAssembly build). JSON text into
+//! the same located [`Node`] tree the YAML reader builds, so paths, lines and columns of every
+//! later error are the same. Scalars keep their text as YAML would read
 //! it: strings are quoted scalars, numbers, `true`, `false` and `null` are plain ones.
 
 use crate::doc::{check_duplicate_keys, located, Node, NodeKind};

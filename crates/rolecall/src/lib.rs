@@ -40,7 +40,6 @@ mod error;
 mod eval;
 #[cfg(feature = "gen")]
 pub mod gen;
-#[cfg(any(not(feature = "yaml"), test))]
 mod json;
 pub mod limits;
 mod live;
@@ -62,14 +61,14 @@ pub use policy::Policy;
 pub use snapshot::{Snapshot, SnapshotScope};
 pub use time::Timestamp;
 
-/// Reads a document of type `T` from text through the located reader (JSON, and YAML with the
-/// `yaml` feature): every error names its path, line and column.
+/// Reads a value of type `T` from JSON text through the located JSON reader (in every build,
+/// with or without `yaml`): every error names its path, line and column.
 ///
 /// # Errors
 /// `syntax`, `limit_exceeded`, or the shape errors of the type (`invalid_value`,
 /// `unknown_field`, `missing_field`), located.
-pub fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    let node = doc::parse(text)?;
+pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    let node = doc::parse_json(text)?;
     de::from_node(&node)
 }
 

@@ -73,7 +73,7 @@ impl Snapshot {
         if let Ok(s) = serde_json::from_str(text) {
             return Ok(s);
         }
-        crate::from_text(text)
+        crate::from_json(text)
     }
 
     /// The snapshot as JSON.

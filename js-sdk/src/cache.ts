@@ -38,19 +38,24 @@ export interface CachedSubject {
 export class DecisionCache {
   /** Bumped by every live update and every eviction: entries copied before are stale. */
   version = 0;
-  readonly #ffi: NativeEvaluator;
+  /** Every subject's table (read directly by the fast path; replaced when it grows: read it
+   * here, do not keep it). */
+  arena: Uint32Array;
   /** Actions in the policy: the filled bit of a slot is bit number `actions`. */
-  readonly #actions: number;
+  readonly actions: number;
   /** Words per slot. */
-  readonly #stride: number;
+  readonly stride: number;
   /** Slots per subject: scope handles below it are cached. */
-  readonly #slots: number;
+  readonly slots: number;
+  /** The word of a slot holding its filled bit, and that bit. */
+  readonly filledAt: number;
+  readonly filledBit: number;
+  readonly #ffi: NativeEvaluator;
   /** Words per subject. */
   readonly #table: number;
   readonly #maxSubjects: number;
   readonly #subjects = new Map<string, CachedSubject>();
   #expiring: Set<number>;
-  #arena: Uint32Array;
   /** Tables handed out so far, and the ones evicted subjects gave back. */
   #used = 0;
   #free: number[] = [];
@@ -59,12 +64,14 @@ export class DecisionCache {
 
   constructor(ffi: NativeEvaluator, actions: number, scopes: number) {
     this.#ffi = ffi;
-    this.#actions = actions;
-    this.#stride = (actions + 32) >>> 5;
-    this.#slots = Math.min(scopes, MAX_SLOTS);
-    this.#table = Math.max(1, this.#slots * this.#stride);
+    this.actions = actions;
+    this.stride = (actions + 32) >>> 5;
+    this.filledAt = actions >>> 5;
+    this.filledBit = 1 << (actions & 31);
+    this.slots = Math.min(scopes, MAX_SLOTS);
+    this.#table = Math.max(1, this.slots * this.stride);
     this.#maxSubjects = Math.max(MIN_SUBJECTS, Math.floor(BUDGET_WORDS / this.#table));
-    this.#arena = new Uint32Array(FIRST_TABLES * this.#table);
+    this.arena = new Uint32Array(FIRST_TABLES * this.#table);
     this.#expiring = new Set(ffi.expiringSubjects());
   }
 
@@ -85,16 +92,24 @@ export class DecisionCache {
   allows(base: number, subject: number, action: number, scope: number): boolean {
     const a = action >>> 0;
     const s = scope >>> 0;
-    const n = this.#actions;
-    if (a >= n) return false;
-    if (s >= this.#slots) return this.#ffi.canPrepared(subject, a, s, NaN);
-    const at = base + s * this.#stride;
-    const t = this.#arena;
-    const filled = at + (n >>> 5);
-    if (((t[filled] >>> (n & 31)) & 1) === 0) {
-      t.set(this.#ffi.allowedBits(subject, s), at);
-      t[filled] |= 1 << (n & 31);
+    if (a < this.actions && s < this.slots) {
+      const at = base + s * this.stride;
+      const t = this.arena;
+      if ((t[at + this.filledAt] & this.filledBit) !== 0) return ((t[at + (a >>> 5)] >>> (a & 31)) & 1) === 1;
     }
+    return this.miss(base, subject, action, scope);
+  }
+
+  /** `allows` where the bits are not there yet: fills the slot (one call), or asks the core. */
+  miss(base: number, subject: number, action: number, scope: number): boolean {
+    const a = action >>> 0;
+    const s = scope >>> 0;
+    if (a >= this.actions) return false;
+    if (s >= this.slots) return this.#ffi.canPrepared(subject, a, s, NaN);
+    const at = base + s * this.stride;
+    const t = this.arena;
+    t.set(this.#ffi.allowedBits(subject, s), at);
+    t[at + this.filledAt] |= this.filledBit;
     return ((t[at + (a >>> 5)] >>> (a & 31)) & 1) === 1;
   }
 
@@ -102,7 +117,7 @@ export class DecisionCache {
   invalidate(): void {
     this.version++;
     this.#subjects.clear();
-    this.#arena = new Uint32Array(FIRST_TABLES * this.#table);
+    this.arena = new Uint32Array(FIRST_TABLES * this.#table);
     this.#used = 0;
     this.#free = [];
     this.#unknown = -1;
@@ -138,15 +153,15 @@ export class DecisionCache {
   #newTable(): number {
     const reused = this.#free.pop();
     if (reused !== undefined) {
-      this.#arena.fill(0, reused, reused + this.#table);
+      this.arena.fill(0, reused, reused + this.#table);
       return reused;
     }
     const base = this.#used;
     this.#used += this.#table;
-    if (this.#used > this.#arena.length) {
-      const grown = new Uint32Array(Math.max(this.#used, this.#arena.length * 2));
-      grown.set(this.#arena);
-      this.#arena = grown;
+    if (this.#used > this.arena.length) {
+      const grown = new Uint32Array(Math.max(this.#used, this.arena.length * 2));
+      grown.set(this.arena);
+      this.arena = grown;
     }
     return base;
   }

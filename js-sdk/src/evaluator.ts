@@ -432,9 +432,19 @@ export class PreparedSubject<S extends Schema = Schema> {
    * unknown id, or an action that needs a resource, is `false`.
    */
   canIds(action: number, scope: number): boolean {
-    if (this.#version !== this.#cache.version) this.#refresh();
-    if (this.#base >= 0) return this.#cache.allows(this.#base, this.#handle, action, scope);
-    return this.#fast.ffi.canPrepared(this.#handle, action, scope, Date.now());
+    const c = this.#cache;
+    if (this.#version !== c.version) this.#refresh();
+    const base = this.#base;
+    if (base < 0) return this.#fast.ffi.canPrepared(this.#handle, action, scope, Date.now());
+    // `cache.allows`, written out: this is the render loop's call.
+    const a = action >>> 0;
+    const s = scope >>> 0;
+    if (a < c.actions && s < c.slots) {
+      const at = base + s * c.stride;
+      const t = c.arena;
+      if ((t[at + c.filledAt] & c.filledBit) !== 0) return ((t[at + (a >>> 5)] >>> (a & 31)) & 1) === 1;
+    }
+    return c.miss(base, this.#handle, action, scope);
   }
 
   /** Many `[action, scope]` pairs in one call: `1` allowed, `0` not. */

@@ -232,11 +232,33 @@ impl Evaluator {
             self.effective_at(k.owner, scope, &mut ou, &mut oc);
             let kp = self.dir.perm_sets.get(k.source.perms);
             let ka = self.dir.action_sets.get(k.source.actions);
+            // A single action of the key is effective where the owner holds that action, or
+            // every permission it requires (SPEC 3: the key's own grant, the owner's holdings).
+            let owner_meets = |perms: &Bits, extra: Option<&Bits>, a: u32| {
+                self.policy.actions.get(a as usize).is_some_and(|act| {
+                    !act.requires.is_empty()
+                        && act
+                            .requires
+                            .iter()
+                            .all(|p| perms.has(*p) || extra.is_some_and(|e| e.has(*p)))
+                })
+            };
+            let mut key_actions = ou.1.clone();
+            for a in ones(ka) {
+                if owner_meets(&ou.0, None, a) {
+                    key_actions.set(a);
+                }
+            }
             uncond.0.union_with(&ou.0 .0);
             uncond.0.intersect_with(kp);
-            uncond.1.union_with(&ou.1 .0);
+            uncond.1.union_with(&key_actions.0);
             uncond.1.intersect_with(ka);
             for (c, mut p, mut a) in oc {
+                for x in ones(ka) {
+                    if owner_meets(&p, Some(&ou.0), x) {
+                        a.set(x);
+                    }
+                }
                 p.intersect_with(kp);
                 a.intersect_with(ka);
                 if !p.is_empty() || !a.is_empty() {

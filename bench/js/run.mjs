@@ -57,7 +57,28 @@ for (const c of contenders.filter((c) => !only || only.includes(c.name))) {
   }
 }
 
-const md = report(results, { out, here });
+// Scale: the workload's directory five times over (users renamed), 100k assignments, loaded
+// cold through the SDK in fresh processes; the median of three.
+let scale;
+if (!only || only.includes('rolecall')) {
+  const d = JSON.parse(directoryText);
+  const big = { ...d, assignments: [] };
+  for (let k = 0; big.assignments.length < 100_000; k++) {
+    for (const a of d.assignments) big.assignments.push({ ...a, subject: `${a.subject}_${k}` });
+  }
+  const file = join(out, 'directory-100k.json');
+  writeFileSync(file, JSON.stringify(big));
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    const p = spawnSync(process.execPath, [join(here, 'lib', 'load.mjs'), join(out, 'policy.json'), file], { encoding: 'utf8' });
+    if (p.status === 0) runs.push(JSON.parse(p.stdout.trim().split('\n').pop()));
+    else say(`large directory load FAILED: ${p.stderr}`);
+  }
+  if (runs.length) scale = { assignments: runs[0].assignments, bytes: runs[0].bytes, ms: runs.map((r) => r.ms).sort((a, b) => a - b)[runs.length >> 1] };
+  if (scale) say(`100k-assignment directory in WASM: ${scale.ms.toFixed(0)} ms`);
+}
+
+const md = report(results, { out, here, scale });
 writeFileSync(join(here, '..', 'results.md'), md);
 process.stdout.write(md);
 process.exit(crashed ? 1 : 0);

@@ -4,7 +4,7 @@
 // a missing subject, an input error, a throwing resource loader or audit hook never allow.
 
 import { RolecallError } from './errors.js';
-import type { Evaluator } from './evaluator.js';
+import { Evaluator } from './evaluator.js';
 import type { Decision, QueryContext, Schema, Target } from './types.js';
 
 /** What `enforce` needs to decide one request. */
@@ -49,7 +49,8 @@ function current<S extends Schema>(source: EvaluatorSource<S>): Evaluator<S> {
 /**
  * Decides one request with the full decision (reason and message), never throwing: input errors
  * become 400, denials 403 with SPEC's reason code, anything unexpected 500. Never an allow by
- * accident.
+ * accident. A scope the directory does not know is a 403 `out_of_scope`, as the subject's own
+ * page decides it from a snapshot, never a 400 that would tell which scope ids exist.
  */
 export function enforce<S extends Schema>(
   evaluator: EvaluatorSource<S>,
@@ -80,23 +81,34 @@ export function enforce<S extends Schema>(
 
 function decide<S extends Schema>(evaluator: EvaluatorSource<S>, action: Target<S>, r: EnforceRequest<S>): EnforceOutcome {
   if (!r.subject) return refuse(401, 'unauthenticated', 'Sign in first');
+  const options = { scope: r.scope, context: r.context, resource: r.resource };
+  let ev: Evaluator<S> | undefined;
   try {
-    const decision = current(evaluator).check(r.subject, action, {
-      scope: r.scope,
-      context: r.context,
-      resource: r.resource,
-    });
-    if (decision.allowed) return { allowed: true, status: 200, decision };
-    return {
-      allowed: false,
-      status: 403,
-      decision,
-      body: { error: { code: decision.reason, message: decision.message, missing: decision.missing } },
-    };
+    ev = current(evaluator);
+    return denyOrAllow(ev.check(r.subject, action, options));
+  } catch (e) {
+    if (!(e instanceof RolecallError)) return refuse(500, 'internal', 'The permission check failed');
+    if (e.code !== 'unknown_scope' || ev === undefined) return refuse(400, e.code, e.message);
+  }
+  // A scope the directory does not know is refused as the subject's own page would refuse it
+  // (from its snapshot: `out_of_scope`), so a response never tells which scope ids exist.
+  try {
+    const own = Evaluator.fromSnapshot(ev.policy, ev.snapshot(r.subject));
+    return denyOrAllow(own.check(r.subject, action, options));
   } catch (e) {
     if (e instanceof RolecallError) return refuse(400, e.code, e.message);
     return refuse(500, 'internal', 'The permission check failed');
   }
+}
+
+function denyOrAllow(decision: Decision): EnforceOutcome {
+  if (decision.allowed) return { allowed: true, status: 200, decision };
+  return {
+    allowed: false,
+    status: 403,
+    decision,
+    body: { error: { code: decision.reason, message: decision.message, missing: decision.missing } },
+  };
 }
 
 function refuse(status: 400 | 401 | 403 | 500, code: string, message: string): EnforceOutcome {

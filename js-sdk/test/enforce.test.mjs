@@ -1,7 +1,7 @@
 // `rolecall/node`: server-side enforcement refuses by default and answers with SPEC's codes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Evaluator, Policy } from 'rolecall';
+import { Evaluator, Permissions, Policy } from 'rolecall';
 import { enforce, guard } from 'rolecall/node';
 import { examples, read } from './helpers.mjs';
 
@@ -27,9 +27,21 @@ test('nobody signed in is 401, never an allow', () => {
 });
 
 test('an input error is 400 with its code', () => {
-  const o = enforce(ev, 'refunds.create', { subject: 'oscar', scope: 'mars' });
+  const o = enforce(ev, 'refunds.nope', { subject: 'oscar', scope: 'org' });
   assert.equal(o.status, 400);
-  assert.equal(o.body.error.code, 'unknown_scope');
+  assert.equal(o.body.error.code, 'unknown_action');
+});
+
+test('an unknown scope is refused as the page refuses it, never telling which scopes exist', () => {
+  const page = Permissions.fromSnapshot(ev.policy, ev.snapshot('oscar'));
+  for (const subject of ['oscar', 'sam', 'nobody']) {
+    const o = enforce(ev, 'refunds.create', { subject, scope: 'mars' });
+    assert.equal(o.status, 403);
+    assert.equal(o.body.error.code, 'out_of_scope');
+    assert.equal(JSON.stringify(o.body).includes('acme'), false, JSON.stringify(o.body));
+  }
+  const o = enforce(ev, 'refunds.create', { subject: 'oscar', scope: 'mars' });
+  assert.equal(o.body.error.message, page.check('refunds.create', { scope: 'mars' }).message);
 });
 
 test('an audit hook sees every decision, and a failing one refuses', () => {

@@ -96,12 +96,23 @@ export class Evaluator<S extends Schema = Schema> {
   can(subject: string, action: Target<S>, options: QueryOptions<S>): boolean {
     if (options.context === undefined && options.resource === undefined) {
       const a = this.#actionIds.get(action);
-      const scope = this.#scopeHandle(options.scope);
+      const scope = this.#scopes.get(options.scope) ?? this.#scopeHandle(options.scope);
       if (a !== undefined && scope !== undefined && this.#needsResource[a] === 0) {
-        const s = this.#cache.subject(subject);
-        // Time text goes to the slow path, which reports it when it is malformed.
-        if (s.base >= 0) {
-          if (typeof options.now !== 'string') return this.#cache.allows(s.base, s.handle, a, scope);
+        const c = this.#cache;
+        const s = c.subject(subject);
+        const base = s.base;
+        if (base >= 0) {
+          if (options.now === undefined) {
+            // `cache.allows`, written out: the everyday check in a render loop.
+            if (scope < c.slots) {
+              const at = base + scope * c.stride;
+              const t = c.arena;
+              if ((t[at + c.filledAt] & c.filledBit) !== 0) return ((t[at + (a >>> 5)] >>> (a & 31)) & 1) === 1;
+            }
+            return c.miss(base, s.handle, a, scope);
+          }
+          // Time text goes to the slow path, which reports it when it is malformed.
+          if (typeof options.now !== 'string') return c.allows(base, s.handle, a, scope);
         } else {
           const now = this.#millis(s, options.now);
           if (now !== undefined) return this.#ffi.canPrepared(s.handle, a, scope, now);

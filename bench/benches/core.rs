@@ -100,7 +100,7 @@ fn loading(c: &mut Criterion) {
 fn bulk(c: &mut Criterion) {
     let mut g = c.benchmark_group("bulk");
     g.sample_size(10);
-    for subtenants in [10usize, 100, 1_000] {
+    for subtenants in [10usize, 100, 1_000, 10_000] {
         let shape = Shape {
             subtenants,
             users: 2_000,
@@ -142,6 +142,20 @@ fn bulk(c: &mut Criterion) {
             },
         );
     }
+    // Issue #7's budget: the full report of 10k subjects x 1k scopes in under 1 s natively.
+    let (_, _, big) = build(Shape {
+        subtenants: 1_000,
+        users: 10_000,
+        ..Shape::DASHBOARD
+    });
+    g.bench_function(
+        "effective report, counted (10,000 users x 1,000 subtenants)",
+        |b| b.iter(|| rolecall::count_effective(&big)),
+    );
+    g.bench_function(
+        "effective report, built (10,000 users x 1,000 subtenants)",
+        |b| b.iter(|| big.effective_permissions().len()),
+    );
     let (_, _, before) = build(Shape {
         users: 2_000,
         ..Shape::DASHBOARD

@@ -8,6 +8,8 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::eval::{Decision, Evaluator, GrantSource, QCtx, Query, Resolved};
 use crate::time::Timestamp;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The permissions and single actions one subject holds at one scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,8 +19,9 @@ pub struct EffectiveEntry {
     /// The scope.
     pub scope: String,
     /// Sorted: `refunds:manage`, `webhooks.send_test` (a single action), and held only under a
-    /// context: `refunds:manage [country: CL, MX]`.
-    pub held: Vec<String>,
+    /// context: `refunds:manage [country: CL, MX]`. Shared between the entries that hold the
+    /// same (a role's holdings repeat at every scope it covers).
+    pub held: Arc<[String]>,
 }
 
 /// How one grant source of a subject relates to a query.
@@ -354,11 +357,31 @@ impl Evaluator {
     /// The effective permissions of every subject at every scope where it holds something.
     pub fn effective_permissions(&self) -> Vec<EffectiveEntry> {
         let mut out = Vec::new();
+        // The names of each distinct holding, made once: keyed by its bits, written out flat.
+        let mut names: HashMap<Vec<u64>, Arc<[String]>, foldhash::fast::RandomState> =
+            HashMap::default();
+        let mut key: Vec<u64> = Vec::new();
         self.for_each_effective(|s, sc, u, c| {
+            key.clear();
+            key.extend_from_slice(&u.0 .0);
+            key.extend_from_slice(&u.1 .0);
+            for (ctx, p, a) in c {
+                key.push(u64::from(*ctx));
+                key.extend_from_slice(&p.0);
+                key.extend_from_slice(&a.0);
+            }
+            let held = match names.get(key.as_slice()) {
+                Some(h) => h.clone(),
+                None => {
+                    let h: Arc<[String]> = self.held_names(u, c).into();
+                    names.insert(key.clone(), h.clone());
+                    h
+                }
+            };
             out.push(EffectiveEntry {
                 subject: self.dir.subjects.name(s).to_owned(),
                 scope: self.dir.scopes.name(sc).to_owned(),
-                held: self.held_names(u, c),
+                held,
             });
         });
         out

@@ -5,9 +5,10 @@
 //! `cargo run --release -p rolecall --example scale [-- SCENARIO...] [--budget SECONDS]`
 //!
 //! Scenarios: scope-chain, role-chain, assignments, assignments-json, one-subject,
-//! max-holders, unknown-scopes, role-chain-cycle, role-chain-constrained, grant-sets,
-//! forbid-rules.
+//! one-subject-exclusive, max-holders, max-holders-live, unknown-scopes, role-chain-cycle,
+//! role-chain-constrained, role-chain-exclusive, grant-sets, forbid-rules.
 
+use rolecall::model::{AssignmentDoc, Text};
 use rolecall::{Directory, Evaluator, Policy, Query};
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -33,6 +34,10 @@ roles:
   viewer: { grants: { \"*\": [view] } }
   operations: { includes: [viewer], grants: { refunds: [manage] } }
   owner: { includes: [operations], max_holders: 10000000 }
+  initiator: { grants: { refunds: [view] } }
+  approver: { grants: { refunds: [manage] } }
+constraints:
+  exclusive_roles: [[initiator, approver]]
 ";
 
 fn policy() -> Result<Arc<Policy>, String> {
@@ -140,17 +145,45 @@ fn role_chain(n: usize) -> Result<(Duration, String), String> {
 }
 
 fn role_chain_cycle(n: usize) -> Result<(Duration, String), String> {
-    // A top-down chain that ends in a two-role cycle: the error path names the cycle.
+    // A top-down chain and, beside it, a two-role cycle: the error path names the cycle.
     let mut text = role_chain_text(n, false, "");
     text.push_str("  x: { includes: [y] }\n  y: { includes: [x] }\n");
     let (ok, t) = parse_policy(&text)?;
-    Ok((t, format!("refused in {} (accepted: {ok})", secs(t))))
+    // The same chain leading into the cycle (its last role includes `x`).
+    let mut into = role_chain_text(n, false, "");
+    let last = format!("  r{}: {{ grants", n - 1);
+    into = into.replace(&last, &format!("  r{}: {{ includes: [x], grants", n - 1));
+    into.push_str("  x: { includes: [y] }\n  y: { includes: [x] }\n");
+    let (ok2, t2) = parse_policy(&into)?;
+    Ok((
+        t.max(t2),
+        format!(
+            "refused in {} (accepted: {ok}) | leading into the cycle {} (accepted: {ok2})",
+            secs(t),
+            secs(t2)
+        ),
+    ))
 }
 
 fn role_chain_constrained(n: usize) -> Result<(Duration, String), String> {
     // Every role of the chain has `max_holders`, so each role's list of constrained roles it
     // includes is the rest of the chain.
     let (ok, t, rss) = parse_policy_rss(&role_chain_text(n, true, ", max_holders: 100"))?;
+    Ok((t, format!("load {} ({ok}) | resident {rss}", secs(t))))
+}
+
+fn role_chain_exclusive(n: usize) -> Result<(Duration, String), String> {
+    // A bottom-up chain of n roles, each in an exclusive group with a role of its own outside
+    // the chain (2n roles, n groups): the top of the chain holds a member of every group.
+    let mut p = role_chain_text(n, true, "");
+    for i in 0..n {
+        let _ = writeln!(p, "  x{i}: {{ grants: {{ r: [view] }} }}");
+    }
+    p.push_str("constraints:\n  exclusive_roles:\n");
+    for i in 0..n {
+        let _ = writeln!(p, "    - [r{i}, x{i}]");
+    }
+    let (ok, t, rss) = parse_policy_rss(&p)?;
     Ok((t, format!("load {} ({ok}) | resident {rss}", secs(t))))
 }
 
@@ -239,6 +272,47 @@ fn one_subject(n: usize) -> Result<(Duration, String), String> {
     Ok((t, format!("load {}", secs(t))))
 }
 
+fn one_subject_exclusive(n: usize) -> Result<(Duration, String), String> {
+    // One subject at n sibling scopes, `initiator` in half and `approver` (exclusive with it)
+    // in the other half: allowed, since no two of its scopes overlap.
+    let mut d = String::from("scopes:\n  - { id: org }\n");
+    for i in 0..n {
+        let _ = writeln!(d, "  - {{ id: t{i}, parent: org }}");
+    }
+    d.push_str("assignments:\n");
+    for i in 0..n {
+        let r = if i < n / 2 { "initiator" } else { "approver" };
+        let _ = writeln!(d, "  - {{ subject: admin, role: {r}, scope: t{i} }}");
+    }
+    let (_, t) = load(&policy()?, &d)?;
+    Ok((t, format!("load {}", secs(t))))
+}
+
+fn max_holders_live(n: usize) -> Result<(Duration, String), String> {
+    // n holders of `owner` at one scope added one by one to a live evaluator, then removed.
+    let p = policy()?;
+    let (mut e, _) = load(&p, "scopes:\n  - { id: org }\n")?;
+    let (_, t) = timed(|| {
+        for i in 0..n {
+            e.add_assignment(AssignmentDoc {
+                subject: Text(format!("u{i}")),
+                role: "owner".into(),
+                scope: Text("org".into()),
+                ..AssignmentDoc::default()
+            })
+            .map_err(|x| x.to_string())?;
+        }
+        Ok(())
+    })?;
+    let (_, tr) = timed(|| {
+        for _ in 0..n {
+            e.remove_assignment(0).map_err(|x| x.to_string())?;
+        }
+        Ok(())
+    })?;
+    Ok((t.max(tr), format!("add {} | remove {}", secs(t), secs(tr))))
+}
+
 fn max_holders(n: usize) -> Result<(Duration, String), String> {
     // n subjects hold `owner` (max_holders: 10,000,000) at one scope.
     let mut d = String::from("scopes:\n  - { id: org }\nassignments:\n");
@@ -261,8 +335,16 @@ fn unknown_scopes(n: usize) -> Result<(Duration, String), String> {
         let _ = writeln!(d, "  - {{ subject: u{i}, role: viewer, scope: teem{i} }}");
     }
     let p = policy()?;
-    let (errs, t) = timed(|| Ok(Directory::parse_all(&p, &d).err().map_or(0, |e| e.len())))?;
-    Ok((t, format!("refused with {errs} errors in {}", secs(t))))
+    let (errs, t) = timed(|| Ok(Directory::parse_all(&p, &d).err().unwrap_or_default()))?;
+    let hinted = errs.iter().filter(|e| e.help.is_some()).count();
+    Ok((
+        t,
+        format!(
+            "refused with {} errors ({hinted} with a hint) in {}",
+            errs.len(),
+            secs(t)
+        ),
+    ))
 }
 
 fn grant_sets(n: usize) -> Result<(Duration, String), String> {
@@ -285,7 +367,7 @@ fn grant_sets(n: usize) -> Result<(Duration, String), String> {
     Ok((
         t,
         format!(
-            "load {} ({ok}) | policy text {} KB | role grant sets {} MB | resident {rss}",
+            "load {} (accepted: {ok}) | policy text {} KB | role grant sets {} MB | resident {rss}",
             secs(t),
             p.len() / 1000,
             bytes / 1_000_000
@@ -309,6 +391,8 @@ fn forbid_rules(n: usize) -> Result<(Duration, String), String> {
 
 fn scenarios() -> Vec<Scenario> {
     const LINEAR: &[usize] = &[10_000, 100_000, 1_000_000];
+    // x10 steps, then doublings: n, 2n, 4n show linear growth as x2 time.
+    const STEPS: &[usize] = &[1_000, 10_000, 100_000, 200_000, 400_000, 800_000];
     vec![
         Scenario {
             name: "scope-chain",
@@ -337,45 +421,66 @@ fn scenarios() -> Vec<Scenario> {
         Scenario {
             name: "one-subject",
             what: "one subject holding n assignments at n sibling scopes",
-            sizes: &[1_000, 10_000, 100_000, 1_000_000],
+            sizes: STEPS,
             run: Box::new(one_subject),
+        },
+        Scenario {
+            name: "one-subject-exclusive",
+            what: "one subject holding n assignments of two exclusive roles at n sibling scopes",
+            sizes: STEPS,
+            run: Box::new(one_subject_exclusive),
         },
         Scenario {
             name: "max-holders",
             what: "n holders of a max_holders role at one scope",
-            sizes: &[1_000, 10_000, 100_000, 1_000_000],
+            sizes: STEPS,
             run: Box::new(max_holders),
         },
         Scenario {
+            name: "max-holders-live",
+            what: "n holders of a max_holders role at one scope, added and removed live",
+            sizes: STEPS,
+            run: Box::new(max_holders_live),
+        },
+        Scenario {
             name: "unknown-scopes",
-            what: "n scopes and n assignments naming unknown scopes (every error has a hint)",
-            sizes: &[1_000, 10_000, 100_000],
+            what: "n scopes and n assignments naming unknown scopes (the first errors get a hint)",
+            sizes: &[1_000, 10_000, 100_000, 200_000, 400_000],
             run: Box::new(unknown_scopes),
         },
         Scenario {
             name: "role-chain-cycle",
-            what: "a top-down role chain n deep ending in a cycle (refused)",
+            what: "a top-down role chain n deep beside a cycle, and leading into it (refused)",
             // Two more roles form the cycle: 65,534 + 2 is the most roles a policy may have.
-            sizes: &[1_000, 10_000, 65_534],
+            sizes: &[1_000, 10_000, 16_383, 32_767, 65_534],
             run: Box::new(role_chain_cycle),
         },
         Scenario {
             name: "role-chain-constrained",
             what: "a role chain n deep, every role with max_holders",
-            // Memory grows with n^2 here: 65,536 roles take about 8.5 GB.
-            sizes: &[1_000, 5_000, 20_000],
+            sizes: &[1_024, 4_096, 16_384, 65_536],
             run: Box::new(role_chain_constrained),
         },
         Scenario {
+            name: "role-chain-exclusive",
+            what: "a role chain n deep, every role exclusive with a role of its own (2n roles)",
+            sizes: &[1_024, 4_096, 16_384, 32_768],
+            run: Box::new(role_chain_exclusive),
+        },
+        Scenario {
             name: "grant-sets",
-            what: "n resources of 64 levels and n roles",
-            sizes: &[1_000, 2_000, 4_000, 8_000],
+            // The sets are n x n x 64 bits by nature (each role's closed grant set is a bitset
+            // over every permission, so a decision is a bit test): beyond limits::MAX_SET_BYTES
+            // (1 GiB, n of about 11,500) the policy is refused, at once.
+            what:
+                "n resources of 64 levels and n roles (sets of n x n x 64 bits; refused over 1 GiB)",
+            sizes: &[1_000, 2_000, 4_000, 8_000, 16_000, 65_536],
             run: Box::new(grant_sets),
         },
         Scenario {
             name: "forbid-rules",
             what: "n actions and n forbid rules",
-            sizes: &[1_000, 10_000, 65_536],
+            sizes: &[1_000, 10_000, 16_384, 32_768, 65_536],
             run: Box::new(forbid_rules),
         },
     ]

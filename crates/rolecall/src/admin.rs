@@ -3,7 +3,7 @@
 //! constrained dimension), so a context can never be used to grant more than the actor holds.
 
 use crate::bitset::Bits;
-use crate::directory::{exclusive_conflict, Directory, Origin, NONE};
+use crate::directory::{conflict_in, Directory, Origin, NONE};
 use crate::error::{did_you_mean, Error, ErrorCode, Result};
 use crate::eval::{Decision, Evaluator, QCtx, Reason, ABSENT, ANY_STRICT, UNKNOWN_VALUE};
 use crate::limits::MAX_CONTEXT_POINTS;
@@ -169,27 +169,26 @@ impl Evaluator {
             return Ok(d);
         }
         let p = &self.policy;
-        let Some(info) = p.roles.get(role as usize) else {
+        if p.roles.get(role as usize).is_none() {
             return Ok(allow("Allowed"));
-        };
+        }
         let target = state.dir.subjects.get(&req.subject.0);
         // max_holders: distinct other subjects holding the role (or one that includes it) here.
-        for &c in &info.constrained {
+        for c in p.constrained(role) {
             let Some(cr) = p.roles.get(c as usize) else {
                 continue;
             };
             let Some(max) = cr.max_holders else { continue };
-            let holders: Vec<u32> = state
-                .dir
-                .holders
-                .get(&(c, scope))
-                .map(|h| h.iter().copied().filter(|s| Some(*s) != target).collect())
-                .unwrap_or_default();
-            if holders.len() >= max as usize {
+            // Holder lists are sorted: the others are all but the target, if it is one.
+            let holders = state.dir.holders.get(&(c, scope)).map_or(0, |h| {
+                let is_target = target.is_some_and(|t| h.binary_search(&t).is_ok());
+                h.len() - usize::from(is_target)
+            });
+            if holders >= max as usize {
                 let who = if max == 1 {
                     format!("already has a holder at {}", req.scope.0)
                 } else {
-                    format!("already has {} holders at {}", holders.len(), req.scope.0)
+                    format!("already has {holders} holders at {}", req.scope.0)
                 };
                 return Ok(deny(
                     Reason::MaxHoldersReached,
@@ -199,7 +198,11 @@ impl Evaluator {
             }
         }
         // exclusive_roles: the subject's assignments at overlapping scopes.
-        if let Some(t) = target.and_then(|t| state.dir.subject_info.get(t as usize)) {
+        let mine = p.exclusive_of(role);
+        if let Some(t) = target
+            .and_then(|t| state.dir.subject_info.get(t as usize))
+            .filter(|_| !mine.is_empty())
+        {
             for src in t
                 .sources
                 .iter()
@@ -210,7 +213,7 @@ impl Evaluator {
                 if !overlap {
                     continue;
                 }
-                if let Some((a, b)) = exclusive_conflict(p, role, src.role) {
+                if let Some((a, b)) = conflict_in(&mine, &p.exclusive_of(src.role)) {
                     return Ok(deny(
                         Reason::ExclusiveRoles,
                         format!("{} already holds {}, which must be held by someone other than the holder of {}", req.subject.0, label(p, b), label(p, a)),
@@ -238,7 +241,7 @@ impl Evaluator {
             )));
         }
         let kind = self.dir.scopes.kind.get(scope as usize).cloned().flatten();
-        for &c in &info.constrained {
+        for c in p.constrained(role) {
             if let Some(kinds) = p
                 .roles
                 .get(c as usize)

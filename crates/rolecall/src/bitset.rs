@@ -36,6 +36,16 @@ impl SetArena {
         self.data.len() / self.words
     }
 
+    /// The bytes the sets take.
+    pub fn bytes(&self) -> usize {
+        self.data.len() * 8
+    }
+
+    /// The bytes one set takes.
+    pub fn set_bytes(&self) -> usize {
+        self.words * 8
+    }
+
     /// The words of a set (empty for an unknown id).
     pub fn get(&self, id: SetId) -> &[u64] {
         let start = id as usize * self.words;

@@ -347,6 +347,7 @@ impl Directory {
                                     "scope",
                                     s,
                                     self.scopes.ids.names(),
+                                    errs.len(),
                                 )
                                 .with_origin("policy"),
                             );
@@ -440,6 +441,7 @@ impl Directory {
                 "role",
                 &a.role,
                 policy.role_ix.names(),
+                errs.len(),
             ));
             return None;
         };
@@ -454,7 +456,7 @@ impl Directory {
                 for (j, e) in a.except.iter().enumerate() {
                     let epath = || format!("{}.except[{j}]", path());
                     if e.contains(':') {
-                        match policy.expand_pattern(e, false) {
+                        match policy.expand_pattern(e, false, errs.len()) {
                             Ok(x) => x.iter().for_each(|bit| p.clear(bit)),
                             Err(e) => errs.push(e.at(&epath())),
                         }
@@ -475,14 +477,15 @@ impl Directory {
                                 "permission or action",
                                 e,
                                 policy.action_ix.names(),
+                                errs.len(),
                             )),
                         }
                     }
                 }
-                let pair = (
-                    self.sets.perm(&mut self.perm_sets, p),
-                    self.sets.action(&mut self.action_sets, ac),
-                );
+                let Some(pair) = self.intern_sets(p, ac) else {
+                    errs.push(sets_limit(&path()));
+                    return None;
+                };
                 if a.except.is_empty() {
                     self.sets.role_sets.insert(role, pair);
                 }
@@ -523,7 +526,7 @@ impl Directory {
         let mut p = Bits::new(policy.perm_count() as usize);
         let mut ac = Bits::new(policy.actions.len());
         match (&g.permission, &g.action) {
-            (Some(perm), None) => match policy.expand_pattern(perm, true) {
+            (Some(perm), None) => match policy.expand_pattern(perm, true, errs.len()) {
                 Ok(x) => p = x,
                 Err(e) => errs.push(e.at(&format!("{}.permission", path()))),
             },
@@ -535,6 +538,7 @@ impl Directory {
                     "action",
                     act,
                     policy.action_ix.names(),
+                    errs.len(),
                 )),
             },
             _ => errs.push(Error::new(
@@ -545,8 +549,10 @@ impl Directory {
         }
         let scope = self.scope_ref(&g.scope.0, &|| format!("{}.scope", path()), errs)?;
         let ctx = self.context(policy, &g.context, &|| format!("{}.context", path()), errs);
-        let perms = self.sets.perm(&mut self.perm_sets, p);
-        let actions = self.sets.action(&mut self.action_sets, ac);
+        let Some((perms, actions)) = self.intern_sets(p, ac) else {
+            errs.push(sets_limit(&path()));
+            return None;
+        };
         let s = self.subject(&g.subject.0);
         Some((
             s,
@@ -578,7 +584,7 @@ impl Directory {
         for (j, perm) in k.permissions.iter().enumerate() {
             let ppath = || format!("{}.permissions[{j}]", path());
             if perm.contains(':') {
-                match policy.expand_pattern(perm, true) {
+                match policy.expand_pattern(perm, true, errs.len()) {
                     Ok(x) => p.union_with(&x.0),
                     Err(e) => errs.push(e.at(&ppath())),
                 }
@@ -591,6 +597,7 @@ impl Directory {
                         "permission or action",
                         perm,
                         policy.action_ix.names(),
+                        errs.len(),
                     )),
                 }
             }
@@ -609,8 +616,10 @@ impl Directory {
                 }
             },
         };
-        let perms = self.sets.perm(&mut self.perm_sets, p);
-        let actions = self.sets.action(&mut self.action_sets, ac);
+        let Some((perms, actions)) = self.intern_sets(p, ac) else {
+            errs.push(sets_limit(&path()));
+            return None;
+        };
         let owner = self.subject(&k.owner.0);
         let s = self.subject(&k.id.0);
         let source = self.source(scope, 0, perms, actions, Origin::Key(i), NONE);
@@ -625,6 +634,26 @@ impl Directory {
             info.key = key;
         }
         Some(s)
+    }
+
+    /// Interns a permission set and an action set, unless new sets would take the directory's
+    /// sets (and their deduplication index) past [`limits::MAX_SET_BYTES`].
+    fn intern_sets(&mut self, p: Bits, a: Bits) -> Option<(SetId, SetId)> {
+        let mut need = 0usize;
+        if !self.sets.perm_dedup.contains_key(&p.0) {
+            need += 2 * self.perm_sets.set_bytes();
+        }
+        if !self.sets.action_dedup.contains_key(&a.0) {
+            need += 2 * self.action_sets.set_bytes();
+        }
+        let used = 2 * (self.perm_sets.bytes() + self.action_sets.bytes());
+        if need > 0 && used.saturating_add(need) > limits::MAX_SET_BYTES {
+            return None;
+        }
+        Some((
+            self.sets.perm(&mut self.perm_sets, p),
+            self.sets.action(&mut self.action_sets, a),
+        ))
     }
 
     fn source(
@@ -657,6 +686,7 @@ impl Directory {
                 "scope",
                 id,
                 self.scopes.ids.names(),
+                errs.len(),
             ));
         }
         s
@@ -682,6 +712,7 @@ impl Directory {
                     "dimension",
                     dim,
                     policy.dim_ix.names(),
+                    errs.len(),
                 ));
                 continue;
             };
@@ -723,15 +754,26 @@ impl Directory {
     /// `max_holders`, `assignable_at` and `exclusive_roles` over the whole directory.
     fn check_constraints(&mut self, policy: &Policy, errs: &mut Vec<Error>) {
         let mut holders: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+        // The constrained roles and exclusive groups of each assigned role, computed once per
+        // role.
+        let mut constrained: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut exclusive: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
         for (s, info) in self.subject_info.iter().enumerate() {
             for src in &info.sources {
                 let Origin::Assignment(i) = src.origin else {
                     continue;
                 };
-                let Some(role) = policy.roles.get(src.role as usize) else {
+                if !policy
+                    .roles
+                    .get(src.role as usize)
+                    .is_some_and(|r| r.constrains)
+                {
                     continue;
-                };
-                for &c in &role.constrained {
+                }
+                let cs = constrained
+                    .entry(src.role)
+                    .or_insert_with(|| policy.constrained(src.role));
+                for &c in cs.iter() {
                     let Some(cr) = policy.roles.get(c as usize) else {
                         continue;
                     };
@@ -739,8 +781,10 @@ impl Directory {
                         errs.push(e);
                     }
                     if let Some(max) = cr.max_holders {
+                        // Subjects are visited in order, so each list is sorted and a subject
+                        // already in it is its last element.
                         let h = holders.entry((c, src.scope)).or_default();
-                        if !h.contains(&(s as u32)) {
+                        if h.last() != Some(&(s as u32)) {
                             h.push(s as u32);
                             if h.len() > max as usize {
                                 errs.push(max_error(cr, max, self.scopes.name(src.scope), i));
@@ -749,35 +793,56 @@ impl Directory {
                     }
                 }
             }
-            // Exclusive roles: every pair of this subject's assignments at overlapping scopes.
-            let asg: Vec<&Source> = info
-                .sources
-                .iter()
-                .filter(|x| matches!(x.origin, Origin::Assignment(_)))
-                .collect();
-            for (x, a) in asg.iter().enumerate() {
-                for b in asg.iter().skip(x + 1) {
-                    if !(self.scopes.covers(a.scope, b.scope)
-                        || self.scopes.covers(b.scope, a.scope))
-                    {
-                        continue;
-                    }
-                    if let Some((r1, r2)) = exclusive_conflict(policy, a.role, b.role) {
-                        let Origin::Assignment(i) = b.origin else {
-                            continue;
-                        };
-                        errs.push(exclusive_error(
-                            policy,
-                            self.subjects.name(s as u32),
-                            r1,
-                            r2,
-                            i,
-                        ));
-                    }
-                }
+            if !policy.exclusive.is_empty() {
+                self.check_exclusive(policy, s as u32, &info.sources, &mut exclusive, errs);
             }
         }
         self.holders = holders;
+    }
+
+    /// Exclusive roles: every pair of one subject's assignments at overlapping scopes whose
+    /// roles hold different members of one group, in the order of a scan of all pairs. Only
+    /// the pairs that conflict are visited (see [`exclusive_pairs`]), so a subject with many
+    /// assignments costs O(k log k) for k assignments of roles in a group, plus the errors.
+    fn check_exclusive(
+        &self,
+        policy: &Policy,
+        s: u32,
+        sources: &[Source],
+        cache: &mut HashMap<u32, Vec<(u32, u32)>>,
+        errs: &mut Vec<Error>,
+    ) {
+        let in_group = |x: &Source| {
+            matches!(x.origin, Origin::Assignment(_))
+                && policy
+                    .roles
+                    .get(x.role as usize)
+                    .is_some_and(|r| r.in_exclusive)
+        };
+        if sources.iter().filter(|x| in_group(x)).nth(1).is_none() {
+            return;
+        }
+        for x in sources.iter().filter(|x| in_group(x)) {
+            cache
+                .entry(x.role)
+                .or_insert_with(|| policy.exclusive_of(x.role));
+        }
+        let asg: Vec<(&Source, &[(u32, u32)])> = sources
+            .iter()
+            .filter(|x| in_group(x))
+            .filter_map(|x| cache.get(&x.role).map(|l| (x, l.as_slice())))
+            .collect();
+        for (x, y) in exclusive_pairs(&asg) {
+            let (Some((_, la)), Some((b, lb))) = (asg.get(x as usize), asg.get(y as usize)) else {
+                continue;
+            };
+            let Origin::Assignment(i) = b.origin else {
+                continue;
+            };
+            if let Some((r1, r2)) = conflict_in(la, lb) {
+                errs.push(exclusive_error(policy, self.subjects.name(s), r1, r2, i));
+            }
+        }
     }
 
     /// The `assignable_at` error for a role held at a scope, if its kind is not allowed.
@@ -834,18 +899,69 @@ pub(crate) fn exclusive_error(policy: &Policy, subject: &str, r1: u32, r2: u32, 
     )
 }
 
-/// Two distinct roles of one exclusive group, one held through `a`, the other through `b`.
-pub(crate) fn exclusive_conflict(policy: &Policy, a: u32, b: u32) -> Option<(u32, u32)> {
-    let ca = &policy.roles.get(a as usize)?.constrained;
-    let cb = &policy.roles.get(b as usize)?.constrained;
-    for group in &policy.exclusive {
-        for x in ca.iter().filter(|r| group.contains(r)) {
-            if let Some(y) = cb.iter().find(|r| group.contains(r) && *r != x) {
-                return Some((*x, *y));
+/// Two distinct roles of one exclusive group, one held through a role whose groups are `la`,
+/// the other through a role whose groups are `lb` (see [`Policy::exclusive_of`]): the first
+/// such group, in the policy's order.
+pub(crate) fn conflict_in(la: &[(u32, u32)], lb: &[(u32, u32)]) -> Option<(u32, u32)> {
+    let (mut ea, mut eb) = (la.iter().peekable(), lb.iter().peekable());
+    while let (Some(&&(ga, ma)), Some(&&(gb, mb))) = (ea.peek(), eb.peek()) {
+        match ga.cmp(&gb) {
+            std::cmp::Ordering::Less => {
+                ea.next();
+            }
+            std::cmp::Ordering::Greater => {
+                eb.next();
+            }
+            std::cmp::Ordering::Equal => {
+                if ma != mb {
+                    return Some((ma, mb));
+                }
+                ea.next();
+                eb.next();
             }
         }
     }
     None
+}
+
+/// The pairs (x, y), x < y, of these assignments (with what their roles hold of exclusive
+/// groups, see [`Policy::exclusive_of`]) at scopes where
+/// one is the other or its ancestor that hold different members of one group, sorted. Per
+/// group, the assignments are sorted by member and then by position in the scope tree (`tin`),
+/// so the assignments of another member under an assignment's scope are one range, found by
+/// binary search: the cost is O(k log k) for k assignments (times the members a subject holds
+/// of one group, at most the group's size), plus the pairs found.
+fn exclusive_pairs(asg: &[(&Source, &[(u32, u32)])]) -> Vec<(u32, u32)> {
+    /// (group, member, tin, tout, position in `asg`).
+    type Item = (u32, u32, u32, u32, u32);
+    let mut items: Vec<Item> = Vec::new();
+    for (x, (a, list)) in asg.iter().enumerate() {
+        for &(g, m) in list.iter() {
+            items.push((g, m, a.tin, a.tout, x as u32));
+        }
+    }
+    items.sort_unstable();
+    let mut pairs = Vec::new();
+    for group in items.chunk_by(|a, b| a.0 == b.0) {
+        let runs: Vec<&[Item]> = group.chunk_by(|a, b| a.1 == b.1).collect();
+        if runs.len() < 2 {
+            continue;
+        }
+        for (ri, run) in runs.iter().enumerate() {
+            for &(_, _, tin, tout, x) in run.iter() {
+                for (_, other) in runs.iter().enumerate().filter(|(rj, _)| *rj != ri) {
+                    let lo = other.partition_point(|e| e.2 < tin);
+                    let hi = other.partition_point(|e| e.2 <= tout);
+                    for e in other.get(lo..hi).unwrap_or(&[]) {
+                        pairs.push((x.min(e.4), x.max(e.4)));
+                    }
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
 }
 
 fn intern_set(arena: &mut SetArena, dedup: &mut HashMap<Vec<u64>, SetId>, bits: Bits) -> SetId {
@@ -855,6 +971,18 @@ fn intern_set(arena: &mut SetArena, dedup: &mut HashMap<Vec<u64>, SetId>, bits: 
     let id = arena.push(&bits.0);
     dedup.insert(bits.0, id);
     id
+}
+
+fn sets_limit(path: &str) -> Error {
+    Error::new(
+        ErrorCode::LimitExceeded,
+        path,
+        format!(
+            "the directory's distinct permission and action sets would take more than the limit of {} bytes",
+            limits::MAX_SET_BYTES
+        ),
+    )
+    .with_help("each distinct set takes (resources × levels + actions) / 8 bytes under this policy; use fewer distinct grants, or a policy with fewer resources, levels or actions")
 }
 
 fn bad_id(path: &str, id: &str) -> Error {
@@ -926,6 +1054,7 @@ pub(crate) fn build_scopes(d: &DirectoryDoc, errs: &mut Vec<Error>, one_root: bo
                     "scope",
                     &p.0,
                     s.ids.names(),
+                    errs.len(),
                 )),
             },
         }

@@ -185,6 +185,23 @@ pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
     }
 }
 
+/// The first errors of one input that always get a "did you mean" hint, however many names
+/// there are to compare with.
+pub(crate) const ALWAYS_HINTED: usize = 10;
+
+/// Beyond [`ALWAYS_HINTED`], the `n`th error of an input (counting from 1) gets a hint only while
+/// `n` × the number of names to compare with stays within this many comparisons. A thousand
+/// unknown scopes among a thousand scopes all get their hint; a hundred thousand among a
+/// hundred thousand do not cost ten billion comparisons: hints cost at most
+/// `ALWAYS_HINTED` × names + `HINT_WORK` × (1 + ln errors) comparisons in all.
+pub(crate) const HINT_WORK: usize = 1 << 22;
+
+/// Whether the error about to be added after `nth` others (0-based: `errs.len()`) gets a
+/// hint computed against `candidates` names. The first errors keep exactly the hint they had.
+pub(crate) fn hint_allowed(nth: usize, candidates: usize) -> bool {
+    nth < ALWAYS_HINTED || nth.saturating_add(1).saturating_mul(candidates) <= HINT_WORK
+}
+
 /// The closest candidate to `word`, if it is close enough to be a likely typo.
 pub(crate) fn did_you_mean<'a>(
     word: &str,

@@ -310,7 +310,7 @@ impl Evaluator {
                     });
                 }
             },
-            Target::Permission(t) => match p.resolve_perm(t) {
+            Target::Permission(t) => match p.resolve_perm(t, 0) {
                 Ok(id) => (NONE, id),
                 Err(e) => {
                     let e = crate::policy::PermError {
@@ -844,7 +844,7 @@ impl Evaluator {
                 .unwrap_or_default(),
             Target::Permission(p) => self
                 .policy
-                .resolve_perm(p)
+                .resolve_perm(p, 0)
                 .map(|p| vec![p])
                 .unwrap_or_default(),
         };

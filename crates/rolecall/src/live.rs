@@ -6,7 +6,7 @@
 //! Removing an item moves the last item of its list into the freed index (`swap_remove`), so
 //! indexes stay dense; decisions name sources by index.
 
-use crate::directory::{exclusive_conflict, exclusive_error, max_error, Origin, NONE};
+use crate::directory::{conflict_in, exclusive_error, max_error, Origin, NONE};
 use crate::error::{Error, ErrorCode, Result};
 use crate::eval::Evaluator;
 use crate::model::{ApiKeyDoc, AssignmentDoc, GrantDoc, SubjectKind};
@@ -39,11 +39,11 @@ impl Evaluator {
             Some(x) if errs.is_empty() => x,
             _ => return Err(first(errs)),
         };
-        let role = policy
-            .roles
-            .get(src.role as usize)
-            .ok_or_else(|| Error::new(ErrorCode::UnknownRole, "role", "unknown role"))?;
-        for &c in &role.constrained {
+        if policy.roles.get(src.role as usize).is_none() {
+            return Err(Error::new(ErrorCode::UnknownRole, "role", "unknown role"));
+        }
+        let constrained = policy.constrained(src.role);
+        for &c in &constrained {
             let Some(cr) = policy.roles.get(c as usize) else {
                 continue;
             };
@@ -51,8 +51,11 @@ impl Evaluator {
                 return Err(e);
             }
             if let Some(max) = cr.max_holders {
+                // Holder lists are sorted.
                 let h = self.dir.holders.get(&(c, src.scope));
-                if !h.is_some_and(|h| h.contains(&s)) && h.map_or(0, Vec::len) >= max as usize {
+                if h.is_none_or(|h| h.binary_search(&s).is_err())
+                    && h.map_or(0, Vec::len) >= max as usize
+                {
                     return Err(max_error(cr, max, self.dir.scopes.name(src.scope), i));
                 }
             }
@@ -62,28 +65,29 @@ impl Evaluator {
             .subject_info
             .get(s as usize)
             .map_or(&[][..], |x| x.sources.as_slice());
+        let mine = policy.exclusive_of(src.role);
         for other in sources
             .iter()
-            .filter(|x| matches!(x.origin, Origin::Assignment(_)))
+            .filter(|x| matches!(x.origin, Origin::Assignment(_)) && !mine.is_empty())
         {
             let overlap = self.dir.scopes.covers(other.scope, src.scope)
                 || self.dir.scopes.covers(src.scope, other.scope);
             if let Some((r1, r2)) = overlap
-                .then(|| exclusive_conflict(&policy, src.role, other.role))
+                .then(|| conflict_in(&mine, &policy.exclusive_of(other.role)))
                 .flatten()
             {
                 return Err(exclusive_error(&policy, &a.subject.0, r1, r2, i));
             }
         }
-        for &c in &role.constrained {
+        for &c in &constrained {
             if policy
                 .roles
                 .get(c as usize)
                 .is_some_and(|r| r.max_holders.is_some())
             {
                 let h = self.dir.holders.entry((c, src.scope)).or_default();
-                if !h.contains(&s) {
-                    h.push(s);
+                if let Err(at) = h.binary_search(&s) {
+                    h.insert(at, s);
                 }
             }
         }
@@ -120,29 +124,24 @@ impl Evaluator {
             }
         }
         if let Some(src) = gone {
-            let still = |d: &crate::Directory, c: u32| {
-                d.subject_info.get(s as usize).is_some_and(|i| {
-                    i.sources.iter().any(|x| {
-                        matches!(x.origin, Origin::Assignment(_))
-                            && x.scope == src.scope
-                            && self
-                                .policy
-                                .roles
-                                .get(x.role as usize)
-                                .is_some_and(|r| r.constrained.binary_search(&c).is_ok())
-                    })
-                })
-            };
-            let constrained = self
-                .policy
-                .roles
-                .get(src.role as usize)
-                .map(|r| r.constrained.clone())
-                .unwrap_or_default();
-            for c in constrained {
-                if !still(&self.dir, c) {
+            // The constrained roles the subject still holds at that scope, through its other
+            // assignments there.
+            let mut still: Vec<u32> = self
+                .dir
+                .subject_info
+                .get(s as usize)
+                .map_or(&[][..], |i| i.sources.as_slice())
+                .iter()
+                .filter(|x| matches!(x.origin, Origin::Assignment(_)) && x.scope == src.scope)
+                .flat_map(|x| self.policy.constrained(x.role))
+                .collect();
+            still.sort_unstable();
+            for c in self.policy.constrained(src.role) {
+                if still.binary_search(&c).is_err() {
                     if let Some(h) = self.dir.holders.get_mut(&(c, src.scope)) {
-                        h.retain(|x| *x != s);
+                        if let Ok(at) = h.binary_search(&s) {
+                            h.remove(at);
+                        }
                     }
                 }
             }

@@ -55,7 +55,7 @@ impl IdMap {
         self.names.get(id as usize).map_or("", String::as_str)
     }
 
-    pub fn names(&self) -> impl Iterator<Item = &str> {
+    pub fn names(&self) -> impl ExactSizeIterator<Item = &str> {
         self.names.iter().map(String::as_str)
     }
 }

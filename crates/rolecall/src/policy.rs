@@ -5,7 +5,7 @@
 
 use crate::bitset::Bits;
 use crate::doc::{self, Node};
-use crate::error::{did_you_mean, Error, ErrorCode, Result};
+use crate::error::{did_you_mean, hint_allowed, Error, ErrorCode, Result};
 use crate::limits;
 use crate::model::{PolicyDoc, SubjectKind};
 use crate::names::{is_name, IdMap};
@@ -47,9 +47,16 @@ pub(crate) struct RoleInfo {
     pub assignable: bool,
     pub max_holders: Option<u32>,
     pub assignable_at: Option<Vec<String>>,
-    /// The roles of interest to constraints (exclusive groups, `max_holders`, `assignable_at`)
-    /// that this role is or includes, sorted. Kept small so a long include chain stays linear.
-    pub constrained: Vec<u32>,
+    /// The roles this role includes directly.
+    pub includes: Vec<u32>,
+    /// Whether this role, or a role it includes, has `max_holders` or `assignable_at`: the
+    /// walk of [`Policy::constrained`] goes only through such roles.
+    pub constrains: bool,
+    /// Where this role is listed in `exclusive_roles`: (group, position in the group).
+    pub member_of: Vec<(u32, u32)>,
+    /// Whether this role, or a role it includes, is listed in `exclusive_roles`: the walk of
+    /// [`Policy::exclusive_of`] goes only through such roles.
+    pub in_exclusive: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -220,8 +227,77 @@ impl Policy {
             .map_or("?", |r| r.name.as_str())
     }
 
-    /// Resolves a concrete permission (`transfers:authorize`) to its id.
-    pub(crate) fn resolve_perm(&self, text: &str) -> std::result::Result<u32, PermError> {
+    /// The roles with `max_holders` or `assignable_at` that `role` is or includes, sorted.
+    /// Computed when asked, by a walk of the includes that enters only roles with such a role
+    /// below them, so the policy keeps no per-role list and a long include chain of constrained
+    /// roles costs memory linear in its length.
+    pub(crate) fn constrained(&self, role: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        if !self.roles.get(role as usize).is_some_and(|r| r.constrains) {
+            return out;
+        }
+        let mut seen: std::collections::HashSet<u32, foldhash::fast::RandomState> =
+            std::collections::HashSet::default();
+        seen.insert(role);
+        let mut stack = vec![role];
+        while let Some(r) = stack.pop() {
+            let Some(info) = self.roles.get(r as usize) else {
+                continue;
+            };
+            if info.max_holders.is_some() || info.assignable_at.is_some() {
+                out.push(r);
+            }
+            for &inc in &info.includes {
+                if self.roles.get(inc as usize).is_some_and(|x| x.constrains) && seen.insert(inc) {
+                    stack.push(inc);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The `exclusive_roles` groups `role` holds a member of (being it or including it), as
+    /// (group, member), sorted by group: one member per group, since a role holding two is
+    /// refused. Computed when asked, like [`Policy::constrained`], so the policy keeps no
+    /// per-role list.
+    pub(crate) fn exclusive_of(&self, role: u32) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        if !self
+            .roles
+            .get(role as usize)
+            .is_some_and(|r| r.in_exclusive)
+        {
+            return out;
+        }
+        let mut seen: std::collections::HashSet<u32, foldhash::fast::RandomState> =
+            std::collections::HashSet::default();
+        seen.insert(role);
+        let mut stack = vec![role];
+        while let Some(r) = stack.pop() {
+            let Some(info) = self.roles.get(r as usize) else {
+                continue;
+            };
+            out.extend(info.member_of.iter().map(|&(g, _)| (g, r)));
+            for &inc in &info.includes {
+                if self.roles.get(inc as usize).is_some_and(|x| x.in_exclusive) && seen.insert(inc)
+                {
+                    stack.push(inc);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup_by_key(|x| x.0);
+        out
+    }
+
+    /// Resolves a concrete permission (`transfers:authorize`) to its id. `nth`: how many errors
+    /// its input has so far, which decides whether an unknown name gets a hint.
+    pub(crate) fn resolve_perm(
+        &self,
+        text: &str,
+        nth: usize,
+    ) -> std::result::Result<u32, PermError> {
         let (r, l) = text.split_once(':').ok_or_else(|| {
             PermError::new(
                 ErrorCode::InvalidValue,
@@ -237,8 +313,11 @@ impl Policy {
         let rid = self
             .resource_ix
             .get(r)
-            .ok_or_else(|| self.unknown_resource(r))?;
-        let lid = self.level_ix.get(l).ok_or_else(|| self.unknown_level(l))?;
+            .ok_or_else(|| self.unknown_resource(r, nth))?;
+        let lid = self
+            .level_ix
+            .get(l)
+            .ok_or_else(|| self.unknown_level(l, nth))?;
         let declared = self.resources.get(rid as usize).map_or(0, |x| x.levels);
         if declared >> lid & 1 == 0 {
             return Err(PermError::new(
@@ -249,9 +328,11 @@ impl Policy {
         Ok(self.perm_id(rid, lid))
     }
 
-    fn unknown_resource(&self, r: &str) -> PermError {
+    fn unknown_resource(&self, r: &str, nth: usize) -> PermError {
         PermError {
-            help: did_you_mean(r, self.resource_ix.names()),
+            help: hint_allowed(nth, self.resources.len())
+                .then(|| did_you_mean(r, self.resource_ix.names()))
+                .flatten(),
             ..PermError::new(
                 ErrorCode::UnknownResource,
                 format!("unknown resource `{r}`"),
@@ -259,9 +340,11 @@ impl Policy {
         }
     }
 
-    fn unknown_level(&self, l: &str) -> PermError {
+    fn unknown_level(&self, l: &str, nth: usize) -> PermError {
         PermError {
-            help: did_you_mean(l, self.level_ix.names()),
+            help: hint_allowed(nth, self.levels.len())
+                .then(|| did_you_mean(l, self.level_ix.names()))
+                .flatten(),
             ..PermError::new(ErrorCode::UnknownLevel, format!("unknown level `{l}`"))
         }
     }
@@ -269,11 +352,13 @@ impl Policy {
     /// Expands a permission pattern (`*` allowed on either side) into the permissions it names.
     /// With `imply`, each level brings the levels it implies (grants); without, the pattern
     /// matches exactly (except, forbid). Only levels a resource declares are included; naming an
-    /// explicit level that an explicit resource does not declare is an error.
+    /// explicit level that an explicit resource does not declare is an error. `nth`: as for
+    /// [`Policy::resolve_perm`].
     pub(crate) fn expand_pattern(
         &self,
         text: &str,
         imply: bool,
+        nth: usize,
     ) -> std::result::Result<Bits, PermError> {
         let (r, l) = text.split_once(':').ok_or_else(|| {
             PermError::new(
@@ -288,12 +373,15 @@ impl Policy {
             vec![self
                 .resource_ix
                 .get(r)
-                .ok_or_else(|| self.unknown_resource(r))?]
+                .ok_or_else(|| self.unknown_resource(r, nth))?]
         };
         let mask: u64 = if l == "*" {
             u64::MAX
         } else {
-            let lid = self.level_ix.get(l).ok_or_else(|| self.unknown_level(l))?;
+            let lid = self
+                .level_ix
+                .get(l)
+                .ok_or_else(|| self.unknown_level(l, nth))?;
             if r != "*" {
                 let declared = resources
                     .first()
@@ -368,6 +456,7 @@ impl Policy {
                         "level",
                         imp,
                         level_ix.names(),
+                        errs.len(),
                     )),
                 }
             }
@@ -411,6 +500,7 @@ impl Policy {
                                 "level",
                                 l,
                                 level_ix.names(),
+                                errs.len(),
                             )),
                         }
                     }
@@ -498,7 +588,7 @@ impl Policy {
             for (j, p) in a.requires.0.iter().enumerate().take(limits::MAX_REQUIRES) {
                 // `[j]` also locates a single value written without a list (its parent).
                 let ppath = format!("{path}.requires[{j}]");
-                match policy.resolve_perm(p) {
+                match policy.resolve_perm(p, errs.len()) {
                     Ok(id) if requires.contains(&id) => errs.push(Error::new(
                         ErrorCode::DuplicateId,
                         ppath,
@@ -549,11 +639,11 @@ impl Policy {
             }
         }
 
-        compile_roles(&mut policy, &doc, &mut errs);
-        compile_constraints(&mut policy, &doc, &mut errs);
+        let order = compile_roles(&mut policy, &doc, &mut errs);
+        compile_constraints(&mut policy, &doc, order.as_deref(), &mut errs);
 
         if let Some(p) = &doc.administration.assign_requires {
-            match policy.resolve_perm(p) {
+            match policy.resolve_perm(p, errs.len()) {
                 Ok(id) => policy.assign_requires = Some(id),
                 Err(e) => errs.push(e.at("administration.assign_requires")),
             }
@@ -567,7 +657,10 @@ impl Policy {
     }
 }
 
-fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
+/// Compiles the roles and closes them over their includes. Returns the topological order of
+/// the roles (each after the roles it includes), or `None` when they include each other in a
+/// cycle.
+fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) -> Option<Vec<u32>> {
     let nperm = policy.perm_count() as usize;
     let nact = policy.actions.len();
     if doc.roles.len() > limits::MAX_POLICY_ITEMS {
@@ -582,6 +675,19 @@ fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
         policy.role_ix.insert(name, i as u32);
     }
     let n = doc.roles.len().min(limits::MAX_POLICY_ITEMS);
+    let bytes = role_set_bytes(policy, n);
+    if bytes > limits::MAX_SET_BYTES {
+        let message = format!(
+            "the grant sets of {n} roles over {nperm} permissions and {nact} actions would take \
+             {bytes} bytes, more than the limit of {} bytes",
+            limits::MAX_SET_BYTES
+        );
+        errs.push(
+            Error::new(ErrorCode::LimitExceeded, "roles", message)
+                .with_help("use fewer roles, resources or levels"),
+        );
+        return None;
+    }
     let mut includes: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (i, (name, r)) in doc.roles.iter().enumerate().take(n) {
         let path = format!("roles.{name}");
@@ -600,12 +706,13 @@ fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
                     "role",
                     inc,
                     policy.role_ix.names(),
+                    errs.len(),
                 )),
             }
         }
         for (res, lv) in &r.grants {
             for (j, l) in lv.0.iter().enumerate() {
-                match policy.expand_pattern(&format!("{res}:{l}"), true) {
+                match policy.expand_pattern(&format!("{res}:{l}"), true, errs.len()) {
                     Ok(bits) => perms.union_with(&bits.0),
                     // An unknown resource is the key; anything else is the level.
                     Err(e) if e.code == ErrorCode::UnknownResource => {
@@ -624,6 +731,7 @@ fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
                     "action",
                     a,
                     policy.action_ix.names(),
+                    errs.len(),
                 )),
             }
         }
@@ -645,27 +753,11 @@ fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
             assignable: r.assignable.unwrap_or(true),
             max_holders: r.max_holders,
             assignable_at: r.assignable_at.clone(),
-            constrained: Vec::new(),
+            includes: includes.get(i).cloned().unwrap_or_default(),
+            constrains: r.max_holders.is_some() || r.assignable_at.is_some(),
+            member_of: Vec::new(),
+            in_exclusive: false,
         });
-    }
-
-    // Which roles constraints care about.
-    let mut interesting = vec![false; n];
-    for group in &doc.constraints.exclusive_roles {
-        for r in group {
-            if let Some(id) = policy.role_ix.get(r) {
-                if let Some(x) = interesting.get_mut(id as usize) {
-                    *x = true;
-                }
-            }
-        }
-    }
-    for (i, r) in policy.roles.iter().enumerate() {
-        if r.max_holders.is_some() || r.assignable_at.is_some() {
-            if let Some(x) = interesting.get_mut(i) {
-                *x = true;
-            }
-        }
     }
 
     // Close over includes in topological order (Kahn: iterative, linear in the graph).
@@ -681,42 +773,198 @@ fn compile_roles(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
                 names.join(" → ")
             ),
         ));
-        return;
+        return None;
     };
     for &i in &order {
-        let mut perms = policy
-            .roles
-            .get(i as usize)
-            .map(|r| r.perms.clone())
-            .unwrap_or_default();
-        let mut actions = policy
-            .roles
-            .get(i as usize)
-            .map(|r| r.actions.clone())
-            .unwrap_or_default();
-        let mut constrained: Vec<u32> = if interesting.get(i as usize).copied().unwrap_or(false) {
-            vec![i]
-        } else {
-            Vec::new()
+        let Some(me) = policy.roles.get(i as usize) else {
+            continue;
         };
-        for &inc in includes.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
+        let mut perms = me.perms.clone();
+        let mut actions = me.actions.clone();
+        let mut constrains = me.constrains;
+        for &inc in &me.includes {
             if let Some(r) = policy.roles.get(inc as usize) {
                 perms.union_with(&r.perms.0);
                 actions.union_with(&r.actions.0);
-                constrained.extend_from_slice(&r.constrained);
+                constrains |= r.constrains;
             }
         }
-        constrained.sort_unstable();
-        constrained.dedup();
         if let Some(r) = policy.roles.get_mut(i as usize) {
             r.perms = perms;
             r.actions = actions;
-            r.constrained = constrained;
+            r.constrains = constrains;
+        }
+    }
+    Some(order)
+}
+
+/// Where each role is listed in `exclusive_roles`, which roles hold a listed role, and the
+/// error for every role that holds two members of one group (naming the first two in the
+/// group's order, as a scan of the group would).
+///
+/// What a role holds of each group (the two first positions in the group, enough to name the
+/// error) is built in topological order, each role's map made from those of the roles it
+/// includes: a map is moved up to the last role that includes it, not copied, and smaller maps
+/// are merged into larger ones. A chain of n roles in as many groups costs O(n), not the n^2
+/// of a list per role; only maps shared by several including roles are copied.
+fn compile_exclusive(policy: &mut Policy, order: &[u32], errs: &mut Vec<Error>) {
+    if policy.exclusive.is_empty() {
+        return;
+    }
+    for (g, group) in policy.exclusive.iter().enumerate() {
+        for (pos, r) in group.iter().enumerate() {
+            if let Some(role) = policy.roles.get_mut(*r as usize) {
+                role.member_of.push((g as u32, pos as u32));
+            }
+        }
+    }
+    for &i in order {
+        let below = policy.roles.get(i as usize).is_some_and(|r| {
+            r.includes.iter().any(|c| {
+                policy
+                    .roles
+                    .get(*c as usize)
+                    .is_some_and(|x| x.in_exclusive)
+            })
+        });
+        if let Some(r) = policy.roles.get_mut(i as usize) {
+            r.in_exclusive = below || !r.member_of.is_empty();
+        }
+    }
+    // How many roles still have to read each role's map.
+    let mut readers = vec![0u32; policy.roles.len()];
+    for r in &policy.roles {
+        let mut inc: Vec<u32> = r.includes.clone();
+        inc.sort_unstable();
+        inc.dedup();
+        for c in inc {
+            if let Some(n) = readers.get_mut(c as usize) {
+                *n += 1;
+            }
+        }
+    }
+    let mut maps: Vec<Option<Held>> = (0..policy.roles.len()).map(|_| None).collect();
+    // (role, group, first position, second position)
+    let mut conflicts: Vec<(u32, u32, u32, u32)> = Vec::new();
+    for &i in order {
+        let Some(role) = policy.roles.get(i as usize) else {
+            continue;
+        };
+        let mut inc: Vec<u32> = role.includes.clone();
+        inc.sort_unstable();
+        inc.dedup();
+        // The largest map this role is the last reader of becomes its own.
+        let base = inc
+            .iter()
+            .copied()
+            .filter(|c| readers.get(*c as usize) == Some(&1))
+            .max_by_key(|c| {
+                maps.get(*c as usize)
+                    .and_then(Option::as_ref)
+                    .map_or(0, Held::len)
+            });
+        let mut held = base
+            .and_then(|c| maps.get_mut(c as usize).and_then(Option::take))
+            .unwrap_or_default();
+        for &c in &inc {
+            if Some(c) != base {
+                if let Some(m) = maps.get(c as usize).and_then(Option::as_ref) {
+                    held.merge(m);
+                }
+            }
+            if let Some(n) = readers.get_mut(c as usize) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    if let Some(m) = maps.get_mut(c as usize) {
+                        *m = None;
+                    }
+                }
+            }
+        }
+        for &(g, p) in &role.member_of {
+            held.add(g, p);
+        }
+        for &g in &held.conflicts {
+            if let Some(&(p1, p2)) = held.map.get(&g) {
+                conflicts.push((i, g, p1, p2));
+            }
+        }
+        if readers.get(i as usize).is_some_and(|n| *n > 0) && !held.map.is_empty() {
+            if let Some(m) = maps.get_mut(i as usize) {
+                *m = Some(held);
+            }
+        }
+    }
+    conflicts.sort_unstable();
+    let member = |g: u32, p: u32| {
+        policy
+            .exclusive
+            .get(g as usize)
+            .and_then(|group| group.get(p as usize))
+            .copied()
+            .unwrap_or(u32::MAX)
+    };
+    for (i, g, p1, p2) in conflicts {
+        let name = policy.role_name(i);
+        errs.push(Error::new(
+            ErrorCode::ExclusiveRoles,
+            format!("roles.{name}"),
+            format!(
+                "role `{name}` includes `{}` and `{}`, which `constraints.exclusive_roles[{g}]` keeps apart",
+                policy.role_name(member(g, p1)),
+                policy.role_name(member(g, p2))
+            ),
+        ));
+    }
+}
+
+/// What a role holds of the exclusive groups: per group, the two first positions in the group
+/// of the roles it is or includes (the second `u32::MAX` when there is one).
+#[derive(Default)]
+struct Held {
+    map: std::collections::HashMap<u32, (u32, u32), foldhash::fast::RandomState>,
+    /// The groups with two positions, each once.
+    conflicts: Vec<u32>,
+}
+
+impl Held {
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    fn add(&mut self, g: u32, p: u32) {
+        let e = self.map.entry(g).or_insert((p, u32::MAX));
+        if p == e.0 || p == e.1 {
+            return;
+        }
+        let was = e.1;
+        if p < e.0 {
+            e.1 = e.0;
+            e.0 = p;
+        } else if p < e.1 {
+            e.1 = p;
+        }
+        if was == u32::MAX && e.1 != u32::MAX {
+            self.conflicts.push(g);
+        }
+    }
+
+    fn merge(&mut self, other: &Held) {
+        for (&g, &(p1, p2)) in &other.map {
+            self.add(g, p1);
+            if p2 != u32::MAX {
+                self.add(g, p2);
+            }
         }
     }
 }
 
-fn compile_constraints(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) {
+fn compile_constraints(
+    policy: &mut Policy,
+    doc: &PolicyDoc,
+    order: Option<&[u32]>,
+    errs: &mut Vec<Error>,
+) {
     for (i, group) in doc.constraints.exclusive_roles.iter().enumerate() {
         let mut ids = Vec::new();
         for (j, r) in group.iter().enumerate() {
@@ -728,6 +976,7 @@ fn compile_constraints(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Erro
                     "role",
                     r,
                     policy.role_ix.names(),
+                    errs.len(),
                 )),
             }
         }
@@ -741,26 +990,45 @@ fn compile_constraints(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Erro
         policy.exclusive.push(ids);
     }
     // A role that includes two roles of one exclusive group could never be held.
-    for role in &policy.roles {
-        for (i, group) in policy.exclusive.iter().enumerate() {
-            let held: Vec<&u32> = group
-                .iter()
-                .filter(|g| role.constrained.binary_search(g).is_ok())
-                .collect();
-            if let [a, b, ..] = held.as_slice() {
-                errs.push(Error::new(
-                    ErrorCode::ExclusiveRoles,
-                    format!("roles.{}", role.name),
-                    format!("role `{}` includes `{}` and `{}`, which `constraints.exclusive_roles[{i}]` keeps apart", role.name, policy.role_name(**a), policy.role_name(**b)),
-                ));
-            }
-        }
+    if let Some(order) = order {
+        compile_exclusive(policy, order, errs);
+    }
+    // The actions each rule applies to come from indexes (by name, by resource, by required
+    // permission), so n rules over n actions cost the matches, not n × n comparisons.
+    let index = if doc.constraints.forbid.is_empty() {
+        ActionIndex::default()
+    } else {
+        ActionIndex::new(policy)
+    };
+    // Every permission rule holds a permission set: counted before any is made.
+    let perm_rules = doc
+        .constraints
+        .forbid
+        .iter()
+        .filter(|f| f.permission.is_some() && f.action.is_none())
+        .count();
+    let perm_set_bytes = policy.perm_count().div_ceil(64).max(1) as usize * 8;
+    let mut bytes = role_set_bytes(policy, policy.roles.len())
+        .saturating_add(perm_rules.saturating_mul(perm_set_bytes));
+    if bytes > limits::MAX_SET_BYTES {
+        errs.push(
+            Error::new(
+                ErrorCode::LimitExceeded,
+                "constraints.forbid",
+                format!(
+                    "{perm_rules} forbid rules naming a permission, of {perm_set_bytes} bytes each, and the roles' grant sets would take {bytes} bytes, more than the limit of {} bytes",
+                    limits::MAX_SET_BYTES
+                ),
+            )
+            .with_help("use fewer forbid rules, or fewer resources or levels"),
+        );
+        return;
     }
     for (i, f) in doc.constraints.forbid.iter().enumerate() {
         let path = format!("constraints.forbid[{i}]");
-        let mut perms = Bits::new(policy.perm_count() as usize);
+        let mut perms = Bits::default();
         match (&f.permission, &f.action) {
-            (Some(p), None) => match policy.expand_pattern(p, false) {
+            (Some(p), None) => match policy.expand_pattern(p, false, errs.len()) {
                 Ok(b) => perms = b,
                 Err(e) => errs.push(e.at(&format!("{path}.permission"))),
             },
@@ -776,6 +1044,7 @@ fn compile_constraints(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Erro
                         "action",
                         a,
                         policy.action_ix.names(),
+                        errs.len(),
                     ));
                 }
             }
@@ -792,8 +1061,14 @@ fn compile_constraints(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Erro
             scope: f.scope.clone(),
         };
         let id = policy.forbids.len() as u32;
-        for a in policy.actions.iter_mut() {
-            if forbid_matches_action(&rule, a) {
+        let matched = index.matching(policy, &rule);
+        bytes = bytes.saturating_add(matched.len().saturating_mul(4));
+        if bytes > limits::MAX_SET_BYTES {
+            errs.push(forbid_sets_limit(&path));
+            return;
+        }
+        for a in matched {
+            if let Some(a) = policy.actions.get_mut(a as usize) {
                 a.forbids.push(id);
             }
         }
@@ -801,6 +1076,82 @@ fn compile_constraints(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Erro
     }
 }
 
+/// The bytes of the closed permission and action sets of `roles` roles.
+fn role_set_bytes(policy: &Policy, roles: usize) -> usize {
+    let words = (policy.perm_count() as usize).div_ceil(64).max(1)
+        + policy.actions.len().div_ceil(64).max(1);
+    roles.saturating_mul(words).saturating_mul(8)
+}
+
+fn forbid_sets_limit(path: &str) -> Error {
+    Error::new(
+        ErrorCode::LimitExceeded,
+        path,
+        format!(
+            "with this rule, the forbid rules listed under the actions they apply to, their permission sets and the roles' grant sets would take more than the limit of {} bytes",
+            limits::MAX_SET_BYTES
+        ),
+    )
+    .with_help("use fewer forbid rules, or rules that apply to fewer actions")
+}
+
+/// Actions by name prefix (`transfers` of `transfers.approve`) and by required permission, for
+/// matching forbid rules without comparing every rule with every action.
+#[derive(Default)]
+struct ActionIndex {
+    by_prefix: std::collections::HashMap<String, Vec<u32>>,
+    by_perm: std::collections::HashMap<u32, Vec<u32>>,
+}
+
+impl ActionIndex {
+    fn new(policy: &Policy) -> Self {
+        let mut ix = ActionIndex::default();
+        for (i, a) in policy.actions.iter().enumerate() {
+            if let Some((x, _)) = a.name.split_once('.') {
+                ix.by_prefix.entry(x.to_owned()).or_default().push(i as u32);
+            }
+            for &p in &a.requires {
+                ix.by_perm.entry(p).or_default().push(i as u32);
+            }
+        }
+        ix
+    }
+
+    /// The actions `rule` applies to, ascending: those [`forbid_matches_action`] accepts.
+    fn matching(&self, policy: &Policy, rule: &ForbidRule) -> Vec<u32> {
+        match &rule.action {
+            Some(pat) => match pat.split_once('.') {
+                Some(("*", "*")) => (0..policy.actions.len() as u32).collect(),
+                Some((x, "*")) => self.by_prefix.get(x).cloned().unwrap_or_default(),
+                _ => policy.action_ix.get(pat).into_iter().collect(),
+            },
+            None => {
+                // The rule's permissions or the required permissions, whichever are fewer.
+                let ones: usize = rule.perms.0.iter().map(|w| w.count_ones() as usize).sum();
+                let mut out: Vec<u32> = if ones <= self.by_perm.len() {
+                    rule.perms
+                        .iter()
+                        .filter_map(|p| self.by_perm.get(&p))
+                        .flatten()
+                        .copied()
+                        .collect()
+                } else {
+                    self.by_perm
+                        .iter()
+                        .filter(|(p, _)| rule.perms.has(**p))
+                        .flat_map(|(_, a)| a.iter().copied())
+                        .collect()
+                };
+                out.sort_unstable();
+                out.dedup();
+                out
+            }
+        }
+    }
+}
+
+/// Whether a forbid rule applies to an action (the rule [`ActionIndex::matching`] implements).
+#[cfg(test)]
 pub(crate) fn forbid_matches_action(rule: &ForbidRule, a: &ActionInfo) -> bool {
     match &rule.action {
         Some(pat) => match pat.split_once('.') {
@@ -889,20 +1240,34 @@ pub(crate) fn find_cycle(edges: &[Vec<u32>]) -> Vec<u32> {
     let n = edges.len();
     let mut on_cycle_path = vec![false; n];
     let mut in_cycle = vec![true; n];
-    // Peel nodes that cannot be on a cycle (no out-edges into the remaining set).
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for i in 0..n {
-            if in_cycle.get(i) == Some(&true)
-                && !edges
-                    .get(i)
-                    .is_some_and(|e| e.iter().any(|t| in_cycle.get(*t as usize) == Some(&true)))
-            {
-                if let Some(x) = in_cycle.get_mut(i) {
-                    *x = false;
+    // Peel nodes that cannot be on a cycle (no out-edges into the remaining set), from the
+    // sinks up: each node is peeled once and each edge looked at once, so a long chain leading
+    // to the cycle costs time linear in its length.
+    let mut pending: Vec<usize> = edges
+        .iter()
+        .map(|e| e.iter().filter(|t| (**t as usize) < n).count())
+        .collect();
+    let mut rev: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (i, out) in edges.iter().enumerate() {
+        for &t in out {
+            if let Some(r) = rev.get_mut(t as usize) {
+                r.push(i as u32);
+            }
+        }
+    }
+    let mut ready: Vec<u32> = (0..n as u32)
+        .filter(|i| pending.get(*i as usize) == Some(&0))
+        .collect();
+    while let Some(i) = ready.pop() {
+        if let Some(x) = in_cycle.get_mut(i as usize) {
+            *x = false;
+        }
+        for &from in rev.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
+            if let Some(p) = pending.get_mut(from as usize) {
+                *p -= 1;
+                if *p == 0 {
+                    ready.push(from);
                 }
-                changed = true;
             }
         }
     }
@@ -973,14 +1338,20 @@ pub(crate) fn check_name(name: &str, path: &str, errs: &mut Vec<Error>) {
     }
 }
 
+/// An unknown name, with a "did you mean" hint among `known` when the error, the `nth` of its
+/// input (`errs.len()`), may still have one (see [`hint_allowed`]).
 pub(crate) fn unknown<'a>(
     code: ErrorCode,
     path: &str,
     what: &str,
     name: &str,
-    known: impl Iterator<Item = &'a str>,
+    known: impl ExactSizeIterator<Item = &'a str>,
+    nth: usize,
 ) -> Error {
     let e = Error::new(code, path, format!("unknown {what} `{name}`"));
+    if !hint_allowed(nth, known.len()) {
+        return e;
+    }
     match did_you_mean(name, known) {
         Some(h) => e.with_help(h),
         None => e,
@@ -1089,5 +1460,50 @@ fn canonical_json(v: &serde_json::Value, out: &mut String) {
             out.push(']');
         }
         other => out.push_str(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbid_rules_apply_to_the_actions_a_scan_would_find() {
+        let text = "rolecall: 1
+resources: { a: {}, b: {}, c: {} }
+actions:
+  a.x: { requires: a:view }
+  a.y: { requires: [a:manage, b:view] }
+  b.x: { requires: b:authorize }
+  c.z: { requires: [c:view, a:view] }
+constraints:
+  forbid:
+    - { action: a.x }
+    - { action: a.* }
+    - { action: '*.*' }
+    - { action: c.* }
+    - { permission: a:view }
+    - { permission: '*:view' }
+    - { permission: 'b:*' }
+    - { permission: '*:*' }
+    - { permission: c:manage }
+";
+        let p = Policy::parse(text).map_err(|e| e.to_string());
+        let p = match p {
+            Ok(p) => p,
+            Err(e) => return assert!(e.is_empty(), "{e}"),
+        };
+        for a in &p.actions {
+            let scan: Vec<u32> = (0..p.forbids.len() as u32)
+                .filter(|i| {
+                    p.forbids
+                        .get(*i as usize)
+                        .is_some_and(|f| forbid_matches_action(f, a))
+                })
+                .collect();
+            assert_eq!(a.forbids, scan, "{}", a.name);
+        }
+        let x = p.actions.first().map(|a| a.forbids.clone());
+        assert_eq!(x, Some(vec![0, 1, 2, 4, 5, 7]));
     }
 }

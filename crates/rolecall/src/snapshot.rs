@@ -7,6 +7,7 @@
 use crate::directory::{build_scopes, Directory, Origin, NONE};
 use crate::error::{Error, ErrorCode, Result};
 use crate::eval::Evaluator;
+use crate::limits;
 use crate::model::{ApiKeyDoc, AssignmentDoc, DirectoryDoc, GrantDoc, ScopeDoc, Text};
 use crate::policy::Policy;
 use serde::{Deserialize, Serialize};
@@ -65,10 +66,32 @@ impl Snapshot {
     /// Reads a snapshot from JSON.
     ///
     /// # Errors
-    /// `syntax` or `invalid_value`, with the line and column.
+    /// A located input error (`syntax`, `unknown_field`, `missing_field`, `invalid_value`), with
+    /// the line and column; `limit_exceeded` for text over
+    /// [`limits::MAX_INPUT_BYTES`], nesting deeper than [`limits::MAX_DEPTH`] (with the line and
+    /// column where it goes too deep) or more than [`limits::MAX_DIRECTORY_ITEMS`] scopes,
+    /// assignments or grants.
     pub fn from_json(text: &str) -> Result<Snapshot> {
-        // serde_json is the fast path; the located reader explains a failure (same code, path
-        // and location with or without `fast-json`).
+        if text.len() > limits::MAX_INPUT_BYTES {
+            return Err(Error::new(
+                ErrorCode::LimitExceeded,
+                "",
+                format!(
+                    "snapshot of {} bytes is larger than the limit of {} bytes",
+                    text.len(),
+                    limits::MAX_INPUT_BYTES
+                ),
+            ));
+        }
+        check_depth(text)?;
+        let snap = Self::decode(text)?;
+        snap.check_items()?;
+        Ok(snap)
+    }
+
+    /// serde_json is the fast path; the located JSON reader explains a failure (the same code,
+    /// path and location with or without `fast-json`).
+    fn decode(text: &str) -> Result<Snapshot> {
         #[cfg(feature = "fast-json")]
         if let Ok(s) = serde_json::from_str(text) {
             return Ok(s);
@@ -76,10 +99,75 @@ impl Snapshot {
         crate::from_json(text)
     }
 
+    /// The item counts against [`limits::MAX_DIRECTORY_ITEMS`], as for a directory.
+    fn check_items(&self) -> Result<()> {
+        for (what, n) in [
+            ("scopes", self.scopes.len()),
+            ("assignments", self.assignments.len()),
+            ("grants", self.grants.len()),
+        ] {
+            if n > limits::MAX_DIRECTORY_ITEMS {
+                return Err(Error::new(
+                    ErrorCode::LimitExceeded,
+                    what,
+                    format!(
+                        "a snapshot holds at most {} {what}, and this one has {n}",
+                        limits::MAX_DIRECTORY_ITEMS
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The snapshot as JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+}
+
+/// Refuses JSON nested deeper than [`limits::MAX_DEPTH`] (a snapshot needs 6 levels), at the
+/// line and column of the bracket that goes too deep, before anything descends into it.
+fn check_depth(text: &str) -> Result<()> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut line, mut column) = (1usize, 0usize);
+    for c in text.chars() {
+        column += 1;
+        if c == '\n' {
+            line += 1;
+            column = 0;
+        }
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' => {
+                depth += 1;
+                if depth > limits::MAX_DEPTH {
+                    let mut e = Error::new(
+                        ErrorCode::LimitExceeded,
+                        "",
+                        format!(
+                            "snapshot nested deeper than the limit of {} levels",
+                            limits::MAX_DEPTH
+                        ),
+                    );
+                    e.location = Some(crate::Location { line, column });
+                    return Err(e);
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 impl Evaluator {
@@ -197,8 +285,11 @@ impl Evaluator {
     ///
     /// # Errors
     /// `policy_mismatch` when the snapshot was taken under another policy; `invalid_value` when
-    /// it is inconsistent.
+    /// it is inconsistent; `limit_exceeded` when it is over a documented maximum (more than
+    /// [`limits::MAX_DIRECTORY_ITEMS`] scopes, assignments or grants, an id over
+    /// [`limits::MAX_ID_LEN`] bytes, sets over [`limits::MAX_SET_BYTES`]).
     pub fn from_snapshot(policy: Arc<Policy>, snap: &Snapshot) -> Result<Evaluator> {
+        snap.check_items()?;
         if snap.policy_hash != policy.hash() {
             return Err(Error::new(
                 ErrorCode::PolicyMismatch,
@@ -239,6 +330,9 @@ impl Evaluator {
         dir.resolve_forbid_scopes(&policy, &mut errs, false);
         dir.build_sources(&policy, &mut errs);
         if let Some(e) = errs.into_iter().next() {
+            if e.code == ErrorCode::LimitExceeded {
+                return Err(e);
+            }
             return Err(Error::new(
                 ErrorCode::InvalidValue,
                 e.path,

@@ -1,6 +1,8 @@
 //! Every documented maximum of `rolecall::limits` is enforced with a `limit_exceeded` error that
-//! names the limit, and input just at the limit is accepted. The scale of loading (deep chains,
-//! a million assignments) is shown by `examples/scale.rs`.
+//! names the limit, and input just at the limit is accepted. The shapes of input that used to
+//! load in quadratic time or memory load at sizes where that would take minutes or gigabytes.
+//! The scale of loading (deep chains, a million assignments, the growth of each shape) is shown
+//! by `examples/scale.rs`.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -9,9 +11,12 @@
 )]
 
 use rolecall::limits::*;
-use rolecall::model::{AssignDoc, DirectoryDoc, OneOrMany, ScopeDoc, Text};
+use rolecall::model::{
+    ActionDoc, AssignDoc, AssignmentDoc, DirectoryDoc, ForbidDoc, OneOrMany, PolicyDoc, RoleDoc,
+    ScopeDoc, Text,
+};
 use rolecall::testfile::run_test_file;
-use rolecall::{Directory, Error, ErrorCode, Evaluator, Policy, Query};
+use rolecall::{Directory, Error, ErrorCode, Evaluator, Policy, Query, Reason, Snapshot};
 use std::sync::Arc;
 
 const POLICY: &str = "rolecall: 1
@@ -365,4 +370,466 @@ fn can_assign_beyond_max_context_points_falls_back_to_the_stricter_rule() {
     let d = e.can_assign(&req).unwrap();
     assert!(!d.allowed, "{d:?}");
     assert_eq!(d.reason.as_str(), "escalation");
+}
+
+// ---- MAX_SET_BYTES --------------------------------------------------------------------------
+
+/// A policy text with 64 levels, `resources` resources (`resources` × 64 permissions) and, per
+/// line of `tail`, more text (roles, constraints).
+fn wide_policy(resources: usize, tail: &str) -> String {
+    let mut s = String::from("rolecall: 1\nlevels:\n");
+    for l in 0..MAX_LEVELS {
+        s.push_str(&format!("  l{l}: {{}}\n"));
+    }
+    s.push_str("resources:\n");
+    for i in 0..resources {
+        s.push_str(&format!("  r{i}: {{}}\n"));
+    }
+    s.push_str(tail);
+    s
+}
+
+#[test]
+fn roles_whose_grant_sets_exceed_max_set_bytes_are_refused_before_they_are_built() {
+    // 65,536 resources of 64 levels: each role's closed grant set is 512 KiB, so 2,049 roles
+    // would take just over 1 GiB. Refused up front, without allocating them.
+    let per_role = MAX_POLICY_ITEMS * MAX_LEVELS / 8 + 8;
+    let over = MAX_SET_BYTES / per_role + 1;
+    let mut roles = String::from("roles:\n");
+    for i in 0..over {
+        roles.push_str(&format!("  g{i}: {{}}\n"));
+    }
+    let e = policy_limit(
+        &wide_policy(MAX_POLICY_ITEMS, &roles),
+        "roles over the set limit",
+    );
+    assert_eq!(e.path, "roles");
+    assert!(e.message.contains(&MAX_SET_BYTES.to_string()), "{e}");
+}
+
+#[test]
+fn forbid_rules_whose_permission_sets_exceed_max_set_bytes_are_refused() {
+    let per_rule = MAX_POLICY_ITEMS * MAX_LEVELS / 8;
+    let over = MAX_SET_BYTES / per_rule + 1;
+    let mut tail = String::from("constraints:\n  forbid:\n");
+    for _ in 0..over {
+        tail.push_str("    - { permission: r0:l0 }\n");
+    }
+    let e = policy_limit(
+        &wide_policy(MAX_POLICY_ITEMS, &tail),
+        "forbid rules over the set limit",
+    );
+    assert_eq!(e.path, "constraints.forbid");
+}
+
+#[test]
+#[ignore = "allocates about 1 GB; run with `cargo test --release --test limits -- --ignored`"]
+fn forbid_rules_listed_under_more_than_max_set_bytes_of_actions_are_refused() {
+    // 65,536 actions and `*.*` rules: each rule is listed under every action (256 KiB).
+    let rules = MAX_SET_BYTES / (MAX_POLICY_ITEMS * 4) + 1;
+    let mut text = many("actions", MAX_POLICY_ITEMS, |i| {
+        format!("  r.a{i}: {{ requires: r:view }}\n")
+    });
+    text.push_str("constraints:\n  forbid:\n");
+    for _ in 0..rules {
+        text.push_str("    - { action: '*.*' }\n");
+    }
+    let e = policy_limit(&text, "forbid rules over the set limit");
+    assert!(e.path.starts_with("constraints.forbid["), "{e}");
+}
+
+#[test]
+#[ignore = "allocates about 1 GB; run with `cargo test --release --test limits -- --ignored`"]
+fn a_directory_whose_distinct_sets_exceed_max_set_bytes_is_refused() {
+    // Each distinct direct grant is a 512 KiB set, kept twice (the arena and its index).
+    let p = Policy::parse(&wide_policy(MAX_POLICY_ITEMS, "")).unwrap();
+    let grants = MAX_SET_BYTES / (2 * MAX_POLICY_ITEMS * MAX_LEVELS / 8) + 1;
+    let mut d = String::from("scopes: [{ id: org }]\ngrants:\n");
+    for i in 0..grants {
+        d.push_str(&format!(
+            "  - {{ subject: u, permission: 'r{i}:l0', scope: org }}\n"
+        ));
+    }
+    let e = limit(
+        Directory::parse(&p, &d).map(|_| ()),
+        "distinct grant sets over the limit",
+    );
+    assert!(e.path.starts_with("grants["), "{e}");
+}
+
+// ---- Snapshots: MAX_INPUT_BYTES, MAX_DEPTH, MAX_DIRECTORY_ITEMS, MAX_ID_LEN ----------------
+
+fn snapshot_of(subject: &str) -> (Arc<Policy>, Snapshot) {
+    let p = Arc::new(Policy::parse(POLICY).unwrap());
+    let d = "scopes: [{ id: org }, { id: t1, parent: org }]\nassignments: [{ subject: a, role: viewer, scope: t1 }]\n";
+    let e = Evaluator::new(p.clone(), Directory::parse(&p, d).unwrap()).unwrap();
+    (p, e.snapshot(subject))
+}
+
+#[test]
+fn snapshot_text_larger_than_max_input_bytes_is_refused() {
+    let text = " ".repeat(MAX_INPUT_BYTES + 1);
+    let e = limit(
+        Snapshot::from_json(&text),
+        "a snapshot over the input limit",
+    );
+    assert!(e.message.contains("bytes"), "{e}");
+}
+
+#[test]
+fn snapshot_nesting_deeper_than_max_depth_is_refused_where_it_goes_too_deep() {
+    let (_, snap) = snapshot_of("a");
+    // A real snapshot nests 6 levels; a context value nested 65 levels is refused at its line.
+    let json = snap.to_json();
+    assert!(Snapshot::from_json(&json).is_ok());
+    let deep = format!(
+        "{{\n\"rolecall_snapshot\": 1,\n\"x\": {}}}",
+        nested_flow(MAX_DEPTH)
+    );
+    let e = limit(Snapshot::from_json(&deep), "a snapshot nested too deep");
+    let at = e.location.expect("a location");
+    assert_eq!((at.line, at.column), (3, 6 + MAX_DEPTH - 1), "{e}");
+    // At the limit it is not a limit error (it is not a snapshot either).
+    let at_limit = format!("{{\"x\": {}}}", nested_flow(MAX_DEPTH - 1));
+    let e = Snapshot::from_json(&at_limit).expect_err("not a snapshot");
+    assert_ne!(e.code, ErrorCode::LimitExceeded, "{e}");
+    // Brackets inside strings do not count.
+    let quoted = format!("{{\"x\": \"{}\"}}", nested_flow(100));
+    let e = Snapshot::from_json(&quoted).expect_err("not a snapshot");
+    assert_ne!(e.code, ErrorCode::LimitExceeded, "{e}");
+}
+
+#[test]
+fn a_snapshot_id_longer_than_max_id_len_is_a_limit_error() {
+    let (p, mut snap) = snapshot_of("a");
+    snap.scopes[0].id = "s".repeat(MAX_ID_LEN + 1);
+    let e = limit(
+        Evaluator::from_snapshot(p, &snap).map(|_| ()),
+        "a snapshot scope id over the limit",
+    );
+    assert!(e.message.contains(&MAX_ID_LEN.to_string()), "{e}");
+}
+
+#[test]
+#[ignore = "allocates about 1.5 GB; run with `cargo test --test limits -- --ignored`"]
+fn a_snapshot_with_more_than_max_directory_items_is_refused() {
+    let (p, mut snap) = snapshot_of("a");
+    let scope = snap.scopes[0].clone();
+    snap.scopes = vec![scope; MAX_DIRECTORY_ITEMS + 1];
+    let e = limit(
+        Evaluator::from_snapshot(p, &snap).map(|_| ()),
+        "one snapshot scope too many",
+    );
+    assert_eq!(e.path, "scopes");
+}
+
+// ---- Loading stays near-linear ------------------------------------------------------------
+// Each case below was quadratic in time or memory (minutes, or gigabytes, in a release build)
+// and now takes a few seconds even in a debug build. `examples/scale.rs` prints the growth.
+
+const CONSTRAINED: &str = "rolecall: 1
+resources: { refunds: {} }
+roles:
+  viewer: { grants: { refunds: [view] } }
+  initiator: { grants: { refunds: [view] } }
+  approver: { grants: { refunds: [manage] } }
+  owner: { grants: { refunds: [view] }, max_holders: MAX }
+constraints:
+  exclusive_roles: [[initiator, approver]]
+";
+
+fn constrained_policy(max_holders: usize) -> Arc<Policy> {
+    let text = CONSTRAINED.replace("MAX", &max_holders.to_string());
+    Arc::new(Policy::parse(&text).unwrap())
+}
+
+/// `org` and `n` scopes `t0..` under it.
+fn sibling_scopes(n: usize) -> Vec<ScopeDoc> {
+    let mut scopes = vec![ScopeDoc {
+        id: Text("org".into()),
+        ..ScopeDoc::default()
+    }];
+    scopes.extend((0..n).map(|i| ScopeDoc {
+        id: Text(format!("t{i}")),
+        parent: Some(Text("org".into())),
+        ..ScopeDoc::default()
+    }));
+    scopes
+}
+
+fn assignment(subject: &str, role: &str, scope: &str) -> AssignmentDoc {
+    AssignmentDoc {
+        subject: Text(subject.into()),
+        role: role.into(),
+        scope: Text(scope.into()),
+        ..AssignmentDoc::default()
+    }
+}
+
+/// A policy document to build on (the YAML reader is not what these tests time).
+fn base_doc() -> PolicyDoc {
+    Policy::parse("rolecall: 1\nresources: { r: {} }\n")
+        .unwrap()
+        .doc()
+        .clone()
+}
+
+fn role_doc(includes: &[String], max_holders: Option<u32>) -> RoleDoc {
+    RoleDoc {
+        includes: includes.to_vec(),
+        grants: [("r".to_owned(), OneOrMany(vec!["view".into()]))]
+            .into_iter()
+            .collect(),
+        max_holders,
+        ..RoleDoc::default()
+    }
+}
+
+#[test]
+fn one_subject_with_many_assignments_loads_in_linear_time() {
+    // One subject (a service account) assigned at 200,000 scopes: every pair of its
+    // assignments used to be compared for exclusive roles, 2 * 10^10 pairs.
+    let n = 200_000;
+    let p = constrained_policy(1);
+    // Without a role of an exclusive group the check is skipped...
+    let mut d = DirectoryDoc {
+        scopes: sibling_scopes(n),
+        ..DirectoryDoc::default()
+    };
+    d.assignments = (0..n)
+        .map(|i| assignment("svc", "viewer", &format!("t{i}")))
+        .collect();
+    assert!(Directory::from_doc(&p, d.clone()).is_ok());
+    // ...and with them, initiator in one half and approver in the other (disjoint scopes) is
+    // allowed, found without visiting pairs.
+    for (i, a) in d.assignments.iter_mut().enumerate() {
+        a.role = if i < n / 2 { "initiator" } else { "approver" }.into();
+    }
+    assert!(Directory::from_doc(&p, d.clone()).is_ok());
+    // Approver at `org` too overlaps every initiator: one error per conflicting pair.
+    d.assignments.push(assignment("svc", "approver", "org"));
+    let errs = Directory::from_doc(&p, d).unwrap_err();
+    assert_eq!(errs.len(), n / 2);
+    for e in &errs {
+        assert_eq!(e.code, ErrorCode::ExclusiveRoles, "{e}");
+        assert_eq!(e.path, format!("assignments[{n}]"));
+    }
+}
+
+#[test]
+fn many_holders_of_a_max_holders_role_at_one_scope_load_in_linear_time() {
+    // 200,000 holders of one role at one scope: each used to be looked up in the list of the
+    // holders so far, 2 * 10^10 comparisons.
+    let n = 200_000;
+    let mut d = DirectoryDoc {
+        scopes: sibling_scopes(0),
+        ..DirectoryDoc::default()
+    };
+    d.assignments = (0..n)
+        .map(|i| assignment(&format!("u{i}"), "owner", "org"))
+        .collect();
+    // Held twice by one subject, it counts once.
+    d.assignments.push(assignment("u0", "owner", "org"));
+    let p = constrained_policy(n + 1);
+    let mut e = Evaluator::new(p.clone(), Directory::from_doc(&p, d.clone()).unwrap()).unwrap();
+    // Live updates keep the holder lists exact: room for one more, then none, then one again.
+    let x = e.add_assignment(assignment("x", "owner", "org")).unwrap();
+    let err = e
+        .add_assignment(assignment("y", "owner", "org"))
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::MaxHoldersExceeded, "{err}");
+    e.add_assignment(assignment("u7", "owner", "org")).unwrap();
+    e.remove_assignment(x).unwrap();
+    e.add_assignment(assignment("y", "owner", "org")).unwrap();
+    // One holder too many: exactly one error, at the assignment that is one too many.
+    let errs = Directory::from_doc(&constrained_policy(n - 1), d).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].code, ErrorCode::MaxHoldersExceeded);
+    assert_eq!(errs[0].path, format!("assignments[{}]", n - 1));
+}
+
+#[test]
+fn unknown_names_get_hints_without_comparing_every_error_with_every_name() {
+    // 30,000 unknown scopes among 30,000 scopes: a hint for each was 9 * 10^8 comparisons.
+    let n = 30_000;
+    let p = Policy::parse(POLICY).unwrap();
+    let mut d = DirectoryDoc {
+        scopes: sibling_scopes(0),
+        ..DirectoryDoc::default()
+    };
+    d.scopes.extend((0..n).map(|i| ScopeDoc {
+        id: Text(format!("team{i}")),
+        parent: Some(Text("org".into())),
+        ..ScopeDoc::default()
+    }));
+    d.assignments = (0..n)
+        .map(|i| assignment(&format!("u{i}"), "viewer", &format!("teem{i}")))
+        .collect();
+    let errs = Directory::from_doc(&p, d).unwrap_err();
+    assert_eq!(errs.len(), n);
+    assert!(errs.iter().all(|e| e.code == ErrorCode::UnknownScope));
+    // The first errors keep their hint; later ones get one while it is cheap.
+    for (i, e) in errs.iter().take(10).enumerate() {
+        let hint = format!("did you mean `team{i}`?");
+        assert_eq!(e.help.as_deref(), Some(hint.as_str()), "{e}");
+    }
+    let hinted = errs.iter().filter(|e| e.help.is_some()).count();
+    assert!((10..1000).contains(&hinted), "{hinted} hints");
+}
+
+#[test]
+fn a_long_role_chain_ending_in_a_cycle_is_refused_in_linear_time() {
+    // A chain of 65,534 roles, each including the next, and a cycle of two more roles: the
+    // chain used to be peeled one role per pass, 4 * 10^9 steps.
+    let n = MAX_POLICY_ITEMS - 2;
+    let name = |i: usize| format!("r{i}");
+    for leads_to_cycle in [false, true] {
+        let mut doc = base_doc();
+        for i in 0..n {
+            let next = if i + 1 < n {
+                vec![name(i + 1)]
+            } else if leads_to_cycle {
+                vec!["x".to_owned()]
+            } else {
+                Vec::new()
+            };
+            doc.roles.insert(name(i), role_doc(&next, None));
+        }
+        doc.roles
+            .insert("x".into(), role_doc(&["y".to_owned()], None));
+        doc.roles
+            .insert("y".into(), role_doc(&["x".to_owned()], None));
+        let errs = Policy::from_doc(doc).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].code, ErrorCode::Cycle);
+        assert_eq!(
+            errs[0].message,
+            "roles include each other in a cycle: x → y → x"
+        );
+    }
+    // A cycle through the whole chain: the last role includes the first.
+    let mut doc = base_doc();
+    for i in 0..10_000 {
+        doc.roles
+            .insert(name(i), role_doc(&[name((i + 1) % 10_000)], None));
+    }
+    let errs = Policy::from_doc(doc).unwrap_err();
+    assert_eq!(errs[0].code, ErrorCode::Cycle);
+    assert!(
+        errs[0].message.ends_with("r9999 → r0"),
+        "{}",
+        errs[0].message
+    );
+}
+
+#[test]
+fn a_long_include_chain_of_max_holders_roles_loads_in_linear_memory() {
+    // 65,536 roles, each including the previous one and each with `max_holders`: each role's
+    // list of the constrained roles it includes was the rest of the chain, 8.5 GB in all.
+    let n = MAX_POLICY_ITEMS;
+    let name = |i: usize| format!("r{i}");
+    let mut doc = base_doc();
+    for i in 0..n {
+        let below = if i == 0 {
+            Vec::new()
+        } else {
+            vec![name(i - 1)]
+        };
+        doc.roles.insert(name(i), role_doc(&below, Some(2)));
+    }
+    let p = Policy::from_doc(doc).unwrap();
+    // The top role holds every role below it: with two more holders of r0, r0 has three.
+    let mut d = DirectoryDoc {
+        scopes: sibling_scopes(0),
+        ..DirectoryDoc::default()
+    };
+    d.assignments = vec![
+        assignment("a", &name(n - 1), "org"),
+        assignment("b", "r0", "org"),
+    ];
+    assert!(Directory::from_doc(&p, d.clone()).is_ok());
+    d.assignments.push(assignment("c", &name(n / 2), "org"));
+    let errs = Directory::from_doc(&p, d).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].code, ErrorCode::MaxHoldersExceeded);
+    assert_eq!(errs[0].path, "assignments[2]");
+    assert!(errs[0].message.contains("`r0`"), "{}", errs[0].message);
+}
+
+#[test]
+fn max_policy_items_actions_and_forbid_rules_load_in_linear_time() {
+    // 65,536 actions and as many forbid rules, each naming one action: every rule used to be
+    // compared with every action, 4 * 10^9 string comparisons.
+    let n = MAX_POLICY_ITEMS;
+    let mut doc = base_doc();
+    for i in 0..n {
+        doc.actions.insert(
+            format!("r.a{i}"),
+            ActionDoc {
+                description: None,
+                requires: OneOrMany(vec!["r:view".into()]),
+                label: None,
+                distinct_from: None,
+            },
+        );
+        doc.constraints.forbid.push(ForbidDoc {
+            action: Some(format!("r.a{}", n - 1 - i)),
+            ..ForbidDoc::default()
+        });
+    }
+    doc.roles.insert("v".into(), role_doc(&[], None));
+    let p = Arc::new(Policy::from_doc(doc).unwrap());
+    let d = "scopes: [{ id: org }]\nassignments: [{ subject: u, role: v, scope: org }]\n";
+    let e = Evaluator::new(p.clone(), Directory::parse(&p, d).unwrap()).unwrap();
+    let last = format!("r.a{}", n - 1);
+    let decision = e.check(&Query::action("u", &last, "org")).unwrap();
+    assert!(!decision.allowed);
+    assert_eq!(decision.reason, Reason::Forbidden);
+}
+
+#[test]
+fn a_long_include_chain_of_exclusive_roles_loads_in_linear_memory() {
+    // 32,768 roles in a chain, each in an exclusive group with a role of its own outside the
+    // chain (65,536 roles): each role's list of the group members it includes was the rest of
+    // the chain, 5 * 10^8 entries.
+    let n = MAX_POLICY_ITEMS / 2;
+    let (r, x) = (|i: usize| format!("r{i}"), |i: usize| format!("x{i}"));
+    let mut doc = base_doc();
+    for i in 0..n {
+        let below = if i == 0 { Vec::new() } else { vec![r(i - 1)] };
+        doc.roles.insert(r(i), role_doc(&below, None));
+        doc.roles.insert(x(i), role_doc(&[], None));
+        doc.constraints.exclusive_roles.push(vec![r(i), x(i)]);
+    }
+    let p = Policy::from_doc(doc.clone()).unwrap();
+    // The top of the chain holds r0, kept apart from x0.
+    let mut d = DirectoryDoc {
+        scopes: sibling_scopes(1),
+        ..DirectoryDoc::default()
+    };
+    d.assignments = vec![
+        assignment("a", &r(n - 1), "org"),
+        assignment("a", &x(n - 1), "t0"),
+    ];
+    let errs = Directory::from_doc(&p, d.clone()).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].code, ErrorCode::ExclusiveRoles);
+    assert!(
+        errs[0]
+            .message
+            .contains(&format!("`{}` and `{}`", r(n - 1), x(n - 1))),
+        "{}",
+        errs[0].message
+    );
+    d.assignments[1].role = "r0".into();
+    assert!(Directory::from_doc(&p, d).is_ok());
+    // A role that includes both members of a group is refused, and so is every role above it:
+    // one error per role, each naming the group's two members.
+    doc.roles.insert(r(0), role_doc(&[x(0)], None));
+    let errs = Policy::from_doc(doc).unwrap_err();
+    assert_eq!(errs.len(), n);
+    assert_eq!(errs[0].path, "roles.r0");
+    assert!(errs
+        .iter()
+        .all(|e| e.code == ErrorCode::ExclusiveRoles && e.message.contains("`r0` and `x0`")));
 }

@@ -176,6 +176,15 @@ fn loc_of(m: &saphyr_parser::Marker) -> Location {
 /// without the `yaml` feature. An empty document is a null scalar.
 pub(crate) fn parse(text: &str) -> Result<Node> {
     check_size(text)?;
+    // JSON text goes through the small JSON reader first (as in the browser build): faster, and
+    // far less code for a WebAssembly engine to compile on first use. YAML flow style that is
+    // not JSON (`{a: 1}`), and every error, is the YAML reader's.
+    #[cfg(feature = "yaml")]
+    if text.trim_start().starts_with('{') {
+        if let Ok(node) = crate::json::parse(text) {
+            return Ok(node);
+        }
+    }
     #[cfg(feature = "yaml")]
     return parse_yaml(text);
     #[cfg(not(feature = "yaml"))]

@@ -5,7 +5,8 @@
 //
 // Env: BENCH_OUT (workload folder, default ../out), BENCH_RUNS (timed passes over all queries,
 // default 5), BENCH_BUDGET_S (a slow contender stops after the passes that fit, default 20),
-// BENCH_COLD_RUNS (cold-start-only processes per contender, default 5), BENCH_ONLY (comma-
+// BENCH_COLD_RUNS (cold-start-only processes per contender, default 5), BENCH_PROCESSES
+// (processes per fast contender and mode, the median one reported; default 3), BENCH_ONLY (comma-
 // separated contender names, for a quick look). It never fails on a number: it measures. It
 // exits 1 only when a contender crashed, after writing what it has.
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,9 @@ import { report } from './lib/report.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const out = process.env.BENCH_OUT ?? join(here, '..', 'out');
 const coldRuns = Number(process.env.BENCH_COLD_RUNS ?? 5);
+// Processes per fast contender and mode (a pass over all queries under FAST_PASS_S seconds).
+const processes = Number(process.env.BENCH_PROCESSES ?? 3);
+const FAST_PASS_S = 1;
 const only = process.env.BENCH_ONLY?.split(',');
 const say = (s) => process.stderr.write(`bench: ${s}\n`);
 
@@ -49,7 +53,16 @@ for (const c of contenders.filter((c) => !only || only.includes(c.name))) {
   const bundle = await bundleSize(c.bundle, c.wasm ?? []).catch((e) => ({ error: e.message }));
   for (const m of c.modes) {
     say(`${c.label} ${m.label}...`);
-    const r = child(c.name, m.mode, {});
+    let r = child(c.name, m.mode, {});
+    // The JIT does not optimize every process alike: a fast contender runs in more processes and
+    // the process with the median rate is reported (a slow one's single pass is long enough).
+    if (r.data && r.data.queries / r.data.perSecond < FAST_PASS_S) {
+      const all = [r];
+      for (let i = 1; i < processes; i++) all.push(child(c.name, m.mode, {}));
+      const ok = all.filter((x) => x.data).sort((a, b) => a.data.perSecond - b.data.perSecond);
+      r = all.find((x) => x.error) ?? ok[ok.length >> 1];
+      r.processes = ok.map((x) => x.data.perSecond);
+    }
     if (r.error) crashed = true;
     results.push({ contender: c, mode: m, ...r, cold, bundle });
     if (r.data) say(`  ${fmtRate(r.data.perSecond)}/s, ${r.data.mismatches} mismatches, ${r.data.runs} timed passes`);

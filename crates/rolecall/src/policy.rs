@@ -1203,12 +1203,9 @@ fn close_levels(
     closed
 }
 
-/// Nodes ordered so that each comes after everything it points to; `None` on a cycle.
-pub(crate) fn topo_order(edges: &[Vec<u32>]) -> Option<Vec<u32>> {
-    let n = edges.len();
-    // Reverse graph: who points at me.
-    let mut pending: Vec<usize> = edges.iter().map(Vec::len).collect();
-    let mut rev: Vec<Vec<u32>> = vec![Vec::new(); n];
+/// The reverse graph: for each node, the nodes that point at it.
+fn reverse(edges: &[Vec<u32>]) -> Vec<Vec<u32>> {
+    let mut rev: Vec<Vec<u32>> = vec![Vec::new(); edges.len()];
     for (i, out) in edges.iter().enumerate() {
         for &t in out {
             if let Some(r) = rev.get_mut(t as usize) {
@@ -1216,6 +1213,14 @@ pub(crate) fn topo_order(edges: &[Vec<u32>]) -> Option<Vec<u32>> {
             }
         }
     }
+    rev
+}
+
+/// Nodes ordered so that each comes after everything it points to; `None` on a cycle.
+pub(crate) fn topo_order(edges: &[Vec<u32>]) -> Option<Vec<u32>> {
+    let n = edges.len();
+    let mut pending: Vec<usize> = edges.iter().map(Vec::len).collect();
+    let rev = reverse(edges);
     let mut ready: Vec<u32> = (0..n as u32)
         .filter(|i| pending.get(*i as usize) == Some(&0))
         .collect();
@@ -1247,14 +1252,7 @@ pub(crate) fn find_cycle(edges: &[Vec<u32>]) -> Vec<u32> {
         .iter()
         .map(|e| e.iter().filter(|t| (**t as usize) < n).count())
         .collect();
-    let mut rev: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for (i, out) in edges.iter().enumerate() {
-        for &t in out {
-            if let Some(r) = rev.get_mut(t as usize) {
-                r.push(i as u32);
-            }
-        }
-    }
+    let rev = reverse(edges);
     let mut ready: Vec<u32> = (0..n as u32)
         .filter(|i| pending.get(*i as usize) == Some(&0))
         .collect();

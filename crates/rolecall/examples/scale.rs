@@ -258,12 +258,18 @@ fn assignments(n: usize, json: bool) -> Result<(Duration, String), String> {
     ))
 }
 
-fn one_subject(n: usize) -> Result<(Duration, String), String> {
-    // One subject (a service account, an admin of every subtenant) assigned at n scopes.
+/// A directory's `scopes:` section: `org` and n subtenants `{prefix}0..` under it.
+fn siblings(n: usize, prefix: &str) -> String {
     let mut d = String::from("scopes:\n  - { id: org }\n");
     for i in 0..n {
-        let _ = writeln!(d, "  - {{ id: t{i}, parent: org }}");
+        let _ = writeln!(d, "  - {{ id: {prefix}{i}, parent: org }}");
     }
+    d
+}
+
+fn one_subject(n: usize) -> Result<(Duration, String), String> {
+    // One subject (a service account, an admin of every subtenant) assigned at n scopes.
+    let mut d = siblings(n, "t");
     d.push_str("assignments:\n");
     for i in 0..n {
         let _ = writeln!(d, "  - {{ subject: admin, role: viewer, scope: t{i} }}");
@@ -275,10 +281,7 @@ fn one_subject(n: usize) -> Result<(Duration, String), String> {
 fn one_subject_exclusive(n: usize) -> Result<(Duration, String), String> {
     // One subject at n sibling scopes, `initiator` in half and `approver` (exclusive with it)
     // in the other half: allowed, since no two of its scopes overlap.
-    let mut d = String::from("scopes:\n  - { id: org }\n");
-    for i in 0..n {
-        let _ = writeln!(d, "  - {{ id: t{i}, parent: org }}");
-    }
+    let mut d = siblings(n, "t");
     d.push_str("assignments:\n");
     for i in 0..n {
         let r = if i < n / 2 { "initiator" } else { "approver" };
@@ -326,10 +329,7 @@ fn max_holders(n: usize) -> Result<(Duration, String), String> {
 fn unknown_scopes(n: usize) -> Result<(Duration, String), String> {
     // n scopes, and n assignments each naming a scope that does not exist: every error gets a
     // "did you mean" hint computed against every scope.
-    let mut d = String::from("scopes:\n  - { id: org }\n");
-    for i in 0..n {
-        let _ = writeln!(d, "  - {{ id: team{i}, parent: org }}");
-    }
+    let mut d = siblings(n, "team");
     d.push_str("assignments:\n");
     for i in 0..n {
         let _ = writeln!(d, "  - {{ subject: u{i}, role: viewer, scope: teem{i} }}");

@@ -323,13 +323,8 @@ pub fn actions_needing_resource(policy: &Policy) -> Vec<u32> {
         .collect()
 }
 
-/// Decodes an input: serde_json first (fast); when that fails, the core's located reader says
-/// why, so an error has the same code, path and location in both builds.
+/// Decodes an input; an error is tagged with the input it came from.
 fn decode<T: DeserializeOwned>(origin: &str, text: &str) -> Outcome<T> {
-    #[cfg(feature = "fast-json")]
-    if let Ok(v) = serde_json::from_str(text) {
-        return Ok(v);
-    }
     rolecall::from_json(text).map_err(|e| ErrorData::from_input(origin, e))
 }
 

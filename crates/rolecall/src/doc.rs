@@ -197,7 +197,8 @@ pub(crate) fn parse_json(text: &str) -> Result<Node> {
     crate::json::parse(text)
 }
 
-fn check_size(text: &str) -> Result<()> {
+/// `limit_exceeded` for text over [`limits::MAX_INPUT_BYTES`].
+pub(crate) fn check_size(text: &str) -> Result<()> {
     if text.len() > limits::MAX_INPUT_BYTES {
         return Err(Error::new(
             ErrorCode::LimitExceeded,

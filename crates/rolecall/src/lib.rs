@@ -61,13 +61,20 @@ pub use policy::Policy;
 pub use snapshot::{Snapshot, SnapshotScope};
 pub use time::Timestamp;
 
-/// Reads a value of type `T` from JSON text through the located JSON reader (in every build,
-/// with or without `yaml`): every error names its path, line and column.
+/// Reads a value of type `T` from JSON text (queries, requests, snapshots): with the
+/// `fast-json` feature serde_json first; any failure (and, without the feature, everything) goes
+/// through the located JSON reader, so an error has the same code, path, line and column in
+/// every build, with or without `yaml`.
 ///
 /// # Errors
 /// `syntax`, `limit_exceeded`, or the shape errors of the type (`invalid_value`,
 /// `unknown_field`, `missing_field`), located.
 pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    doc::check_size(text)?;
+    #[cfg(feature = "fast-json")]
+    if let Ok(v) = serde_json::from_str(text) {
+        return Ok(v);
+    }
     let node = doc::parse_json(text)?;
     de::from_node(&node)
 }

@@ -69,34 +69,13 @@ impl Snapshot {
     /// A located input error (`syntax`, `unknown_field`, `missing_field`, `invalid_value`), with
     /// the line and column; `limit_exceeded` for text over
     /// [`limits::MAX_INPUT_BYTES`], nesting deeper than [`limits::MAX_DEPTH`] (with the line and
-    /// column where it goes too deep) or more than [`limits::MAX_DIRECTORY_ITEMS`] scopes,
+    /// column where it goes too deep: a snapshot nests 6 levels, so deeper text never decodes and
+    /// the located reader refuses it) or more than [`limits::MAX_DIRECTORY_ITEMS`] scopes,
     /// assignments or grants.
     pub fn from_json(text: &str) -> Result<Snapshot> {
-        if text.len() > limits::MAX_INPUT_BYTES {
-            return Err(Error::new(
-                ErrorCode::LimitExceeded,
-                "",
-                format!(
-                    "snapshot of {} bytes is larger than the limit of {} bytes",
-                    text.len(),
-                    limits::MAX_INPUT_BYTES
-                ),
-            ));
-        }
-        check_depth(text)?;
-        let snap = Self::decode(text)?;
+        let snap: Snapshot = crate::from_json(text)?;
         snap.check_items()?;
         Ok(snap)
-    }
-
-    /// serde_json is the fast path; the located JSON reader explains a failure (the same code,
-    /// path and location with or without `fast-json`).
-    fn decode(text: &str) -> Result<Snapshot> {
-        #[cfg(feature = "fast-json")]
-        if let Ok(s) = serde_json::from_str(text) {
-            return Ok(s);
-        }
-        crate::from_json(text)
     }
 
     /// The item counts against [`limits::MAX_DIRECTORY_ITEMS`], as for a directory.
@@ -124,50 +103,6 @@ impl Snapshot {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
-}
-
-/// Refuses JSON nested deeper than [`limits::MAX_DEPTH`] (a snapshot needs 6 levels), at the
-/// line and column of the bracket that goes too deep, before anything descends into it.
-fn check_depth(text: &str) -> Result<()> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    let (mut line, mut column) = (1usize, 0usize);
-    for c in text.chars() {
-        column += 1;
-        if c == '\n' {
-            line += 1;
-            column = 0;
-        }
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '[' | '{' => {
-                depth += 1;
-                if depth > limits::MAX_DEPTH {
-                    let mut e = Error::new(
-                        ErrorCode::LimitExceeded,
-                        "",
-                        format!(
-                            "snapshot nested deeper than the limit of {} levels",
-                            limits::MAX_DEPTH
-                        ),
-                    );
-                    e.location = Some(crate::Location { line, column });
-                    return Err(e);
-                }
-            }
-            ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 impl Evaluator {

@@ -75,9 +75,11 @@ export class DecisionCache {
     this.#expiring = new Set(ffi.expiringSubjects());
   }
 
-  /** Whether any subject is an expiring API key (only they read the clock). */
-  get anyExpiring(): boolean {
-    return this.#expiring.size !== 0;
+  /** Whether the subject is an expiring API key; gives it no table (the check path asks this). */
+  isExpiring(name: string): boolean {
+    if (this.#expiring.size === 0) return false;
+    const e = this.#subjects.get(name);
+    return e !== undefined ? e.base < 0 : this.#expiring.has(this.#ffi.subjectHandle(name));
   }
 
   /** The subject's entry, made (and its handle asked once) on first use. */

@@ -92,12 +92,16 @@ function decide<S extends Schema>(evaluator: EvaluatorSource<S>, action: Target<
   }
   // A scope the directory does not know is refused as the subject's own page would refuse it
   // (from its snapshot: `out_of_scope`), so a response never tells which scope ids exist.
+  let own: Evaluator<S> | undefined;
   try {
-    const own = Evaluator.fromSnapshot(ev.policy, ev.snapshot(r.subject));
+    own = Evaluator.fromSnapshot(ev.policy, ev.snapshot(r.subject));
     return denyOrAllow(own.check(r.subject, action, options));
   } catch (e) {
     if (e instanceof RolecallError) return refuse(400, e.code, e.message);
     return refuse(500, 'internal', 'The permission check failed');
+  } finally {
+    // Its WebAssembly memory is not the garbage collector's: one per such request would pile up.
+    own?.free();
   }
 }
 

@@ -340,8 +340,7 @@ export class Evaluator<S extends Schema = Schema> {
 
   #now(subject: string, now: Time | undefined): string | undefined {
     if (now === undefined) {
-      const expiring = this.#cache.anyExpiring && this.#cache.subject(subject).base < 0;
-      return expiring ? new Date().toISOString() : undefined;
+      return this.#cache.isExpiring(subject) ? new Date().toISOString() : undefined;
     }
     return timeText(now);
   }

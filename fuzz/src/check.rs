@@ -29,11 +29,6 @@ const ADMIN_ERRORS: &[ErrorCode] = &[
 /// characters), so `distinct_from` never matches it.
 pub const OTHER: &str = "\u{1}someone else";
 
-/// Whether `scope` is a scope of the evaluator's directory.
-pub fn has_scope(eval: &Evaluator, scope: &str) -> bool {
-    eval.scope_handle(scope).is_some()
-}
-
 /// One query through every single-query entry point: `check`, `can`, `trace` and, where it
 /// applies, `can_prepared` must agree, and a decision must be well formed.
 pub fn query(eval: &Evaluator, q: &Query<'_>, full: bool) -> Result<Decision, rolecall::Error> {

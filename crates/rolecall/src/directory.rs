@@ -222,17 +222,7 @@ impl Directory {
         // Directories are large and usually JSON from the host application: decode JSON
         // directly (about ten times faster than the located parser) and read the text again
         // through the located parser only when an error needs its line.
-        if text.len() > limits::MAX_INPUT_BYTES {
-            return Err(vec![Error::new(
-                ErrorCode::LimitExceeded,
-                "",
-                format!(
-                    "input of {} bytes is larger than the limit of {} bytes",
-                    text.len(),
-                    limits::MAX_INPUT_BYTES
-                ),
-            )]);
-        }
+        doc::check_size(text).map_err(|e| vec![e])?;
         #[cfg(feature = "fast-json")]
         if text.trim_start().starts_with('{') {
             if let Ok(d) = serde_json::from_str::<DirectoryDoc>(text) {

@@ -191,12 +191,6 @@ pub(crate) fn parse(text: &str) -> Result<Node> {
     return crate::json::parse(text);
 }
 
-/// Parses JSON text only (queries, requests, snapshots), whatever the build's features.
-pub(crate) fn parse_json(text: &str) -> Result<Node> {
-    check_size(text)?;
-    crate::json::parse(text)
-}
-
 /// `limit_exceeded` for text over [`limits::MAX_INPUT_BYTES`].
 pub(crate) fn check_size(text: &str) -> Result<()> {
     if text.len() > limits::MAX_INPUT_BYTES {

@@ -125,7 +125,8 @@ impl Reader<'_> {
 
     /// Text that does not even start like JSON is probably YAML: say why it is refused.
     fn help(&self, e: crate::Error) -> crate::Error {
-        if self.text.trim_start().starts_with(['{', '[']) {
+        // With `yaml`, this reader only sees JSON-only inputs (queries, snapshots): no hint.
+        if cfg!(feature = "yaml") || self.text.trim_start().starts_with(['{', '[']) {
             e
         } else {
             e.with_help(

@@ -64,7 +64,10 @@ pub use time::Timestamp;
 /// Reads a value of type `T` from JSON text (queries, requests, snapshots): with the
 /// `fast-json` feature serde_json first; any failure (and, without the feature, everything) goes
 /// through the located JSON reader, so an error has the same code, path, line and column in
-/// every build, with or without `yaml`.
+/// every build, with or without `yaml`. Two inputs serde_json accepts and the located reader
+/// does not read alike: a key repeated in a map (serde_json keeps the last; the reader refuses
+/// it) and a float in a text field (`1e2` is `"100"` to serde_json). JSON written by
+/// `JSON.stringify` or by rolecall has neither.
 ///
 /// # Errors
 /// `syntax`, `limit_exceeded`, or the shape errors of the type (`invalid_value`,
@@ -75,7 +78,7 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
     if let Ok(v) = serde_json::from_str(text) {
         return Ok(v);
     }
-    let node = doc::parse_json(text)?;
+    let node = json::parse(text)?;
     de::from_node(&node)
 }
 

@@ -159,7 +159,9 @@ export class Evaluator<S extends Schema = Schema> {
       const [action, scope] = pairs[i];
       const a = this.#actionIds.get(action);
       const sc = this.#scopeHandle(scope);
-      const fast = base >= 0 && a !== undefined && sc !== undefined && this.#needsResource[a] === 0;
+      // A time given as text reaches here only when it did not parse: the slow path reports it.
+      const fast =
+        base >= 0 && typeof options.now !== 'string' && a !== undefined && sc !== undefined && this.#needsResource[a] === 0;
       out[i] = (fast ? this.#cache.allows(base, s.handle, a, sc) : this.can(subject, action, { scope, now: options.now }))
         ? 1
         : 0;

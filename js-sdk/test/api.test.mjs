@@ -108,6 +108,9 @@ test('prepared subjects, ids and batches agree with can', () => {
   });
   assert.equal(p.canIds(9999, 0), false);
   assert.equal(ev.actionId('nope.nothing'), undefined);
+  // A malformed time is refused by the batch as by a single check.
+  assert.throws(() => ev.canMany('oscar', pairs, { now: 'yesterday' }), RolecallError);
+  assert.throws(() => ev.can('oscar', pairs[0][0], { scope: pairs[0][1], now: 'yesterday' }), RolecallError);
 });
 
 test('bulk forms: allowed actions, scopes where, effective permissions', () => {

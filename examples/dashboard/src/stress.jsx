@@ -114,6 +114,8 @@ async function main() {
     // Maker-checker needs the real transfer: not one for a grid.
     .map(([a, s]) => [a === 'transfers.approve' ? 'transfers.view_section' : a, s]);
   const rows = Array.from({ length: CONTROLS / PER_ROW }, (_, r) => pairs.slice(r * PER_ROW, (r + 1) * PER_ROW));
+  // What a switch must decide, at most: each distinct (action, scope) once (the browser test reads it).
+  document.body.dataset.distinct = String(new Set(pairs.map(([a, s]) => `${a} ${s}`)).size);
   const store = createPermissionStore(await permissionsOf(policy));
   createRoot(document.getElementById('root')).render(
     <App store={store} policy={policy} users={session.users} rows={rows} me={session.subject} />,

@@ -337,7 +337,11 @@ mod tests {
         assert_eq!(e.code, ErrorCode::Syntax);
         // Only a JSON-only build says so; with `yaml` this reader sees JSON-only inputs.
         let help = e.help.unwrap_or_default();
-        assert_eq!(help.contains("JSON only"), !cfg!(feature = "yaml"), "{help}");
+        assert_eq!(
+            help.contains("JSON only"),
+            !cfg!(feature = "yaml"),
+            "{help}"
+        );
     }
 
     #[test]

@@ -1216,10 +1216,14 @@ fn reverse(edges: &[Vec<u32>]) -> Vec<Vec<u32>> {
     rev
 }
 
-/// Nodes ordered so that each comes after everything it points to; `None` on a cycle.
-pub(crate) fn topo_order(edges: &[Vec<u32>]) -> Option<Vec<u32>> {
+/// Nodes peeled from the sinks up, each after everything it points to: each node is peeled
+/// once and each edge looked at once. Nodes on a cycle, or leading into one, are never peeled.
+fn peel(edges: &[Vec<u32>]) -> Vec<u32> {
     let n = edges.len();
-    let mut pending: Vec<usize> = edges.iter().map(Vec::len).collect();
+    let mut pending: Vec<usize> = edges
+        .iter()
+        .map(|e| e.iter().filter(|t| (**t as usize) < n).count())
+        .collect();
     let rev = reverse(edges);
     let mut ready: Vec<u32> = (0..n as u32)
         .filter(|i| pending.get(*i as usize) == Some(&0))
@@ -1236,7 +1240,13 @@ pub(crate) fn topo_order(edges: &[Vec<u32>]) -> Option<Vec<u32>> {
             }
         }
     }
-    (order.len() == n).then_some(order)
+    order
+}
+
+/// Nodes ordered so that each comes after everything it points to; `None` on a cycle.
+pub(crate) fn topo_order(edges: &[Vec<u32>]) -> Option<Vec<u32>> {
+    let order = peel(edges);
+    (order.len() == edges.len()).then_some(order)
 }
 
 /// One cycle of a graph that has one (following edges among nodes not in a topological order).
@@ -1245,28 +1255,9 @@ pub(crate) fn find_cycle(edges: &[Vec<u32>]) -> Vec<u32> {
     let n = edges.len();
     let mut on_cycle_path = vec![false; n];
     let mut in_cycle = vec![true; n];
-    // Peel nodes that cannot be on a cycle (no out-edges into the remaining set), from the
-    // sinks up: each node is peeled once and each edge looked at once, so a long chain leading
-    // to the cycle costs time linear in its length.
-    let mut pending: Vec<usize> = edges
-        .iter()
-        .map(|e| e.iter().filter(|t| (**t as usize) < n).count())
-        .collect();
-    let rev = reverse(edges);
-    let mut ready: Vec<u32> = (0..n as u32)
-        .filter(|i| pending.get(*i as usize) == Some(&0))
-        .collect();
-    while let Some(i) = ready.pop() {
+    for i in peel(edges) {
         if let Some(x) = in_cycle.get_mut(i as usize) {
             *x = false;
-        }
-        for &from in rev.get(i as usize).map(Vec::as_slice).unwrap_or(&[]) {
-            if let Some(p) = pending.get_mut(from as usize) {
-                *p -= 1;
-                if *p == 0 {
-                    ready.push(from);
-                }
-            }
         }
     }
     let Some(start) = (0..n).find(|i| in_cycle.get(*i) == Some(&true)) else {

@@ -150,9 +150,8 @@ function isOutcome(x: unknown): x is EnforceOutcome {
 
 /** Refuses at definition time a route naming an action the policy does not have. */
 function checkAction<S extends Schema>(evaluator: EvaluatorSource<S>, action: Target<S>): void {
-  const policy = current(evaluator).policy;
   const isPermission = String(action).includes(':');
-  if (!isPermission && !policy.actions.includes(action as S['action'])) {
+  if (!isPermission && current(evaluator).actionId(action as S['action']) === undefined) {
     throw new RolecallError({ code: 'unknown_action', message: `unknown action \`${String(action)}\` in a route definition`, path: 'action' });
   }
 }

@@ -6,15 +6,24 @@
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { tenantContext } from './demo.js';
+import { fail } from './http.js';
 
 export function businessRoutes({ gate, data, directory }) {
   const r = express.Router();
   const T = '/scopes/:scope';
 
+  /** Each scope's parent, read from the directory once per directory version. */
+  let tree = { version: -1, parents: new Map() };
+  const parents = () => {
+    if (tree.version !== directory.version) {
+      tree = { version: directory.version, parents: new Map(directory.document().scopes.map((s) => [s.id, s.parent])) };
+    }
+    return tree.parents;
+  };
   /** Is `scope` the scope `root` or below it? */
   const within = (root, scope) => {
-    const parents = new Map(directory.document().scopes.map((s) => [s.id, s.parent]));
-    for (let s = scope; s !== undefined; s = parents.get(s)) if (s === root) return true;
+    const up = parents();
+    for (let s = scope; s !== undefined; s = up.get(s)) if (s === root) return true;
     return false;
   };
   const list = (items) => (req, res) => res.json(items().filter((x) => within(req.params.scope, x.scope)));
@@ -22,7 +31,7 @@ export function businessRoutes({ gate, data, directory }) {
   const load = (items) => (req, res, next) => {
     const item = items().find((x) => x.id === req.params.id);
     if (item === undefined || !within(req.params.scope, item.scope)) {
-      return res.status(404).json({ error: { code: 'not_found', message: `No ${req.params.id} here` } });
+      return fail(res, 404, 'not_found', `No ${req.params.id} here`);
     }
     req.item = item;
     next();
@@ -34,8 +43,8 @@ export function businessRoutes({ gate, data, directory }) {
       context: (req) => (req.item.country ? { country: req.item.country } : tenantContext(req.item.scope)),
       resource,
     });
-  const conflict = (res, message) => res.status(409).json({ error: { code: 'conflict', message } });
-  const invalid = (res, message) => res.status(400).json({ error: { code: 'invalid_request', message } });
+  const conflict = (res, message) => fail(res, 409, 'conflict', message);
+  const invalid = (res, message) => fail(res, 400, 'invalid_request', message);
   const nextId = (prefix) => `${prefix}_${++data.counter}`;
 
   // Payments and refunds (seed 001 l.49-51).

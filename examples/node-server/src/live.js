@@ -1,7 +1,6 @@
-// The server's directory, changed while it runs (Team page) without a restart. With the SDK's
-// live updates (`evaluator.addAssignment`, `removeAssignment`, ...) a change costs what the change
-// costs; with an SDK that lacks them, the evaluator is rebuilt from the changed document. Either
-// way the change is validated as loading would validate it, and a failed change changes nothing.
+// The server's directory, changed while it runs (Team page) without a restart, through the SDK's
+// live updates (`evaluator.addAssignment`, `removeAssignment`): a change costs what the change
+// costs, is validated as loading would validate it, and a failed change changes nothing.
 // `version` grows with each change: clients compare it with their snapshot's to know it is stale.
 
 import { Evaluator, RolecallError } from 'rolecall';
@@ -9,17 +8,12 @@ import { Evaluator, RolecallError } from 'rolecall';
 export class LiveDirectory {
   #policy;
   #evaluator;
-  #doc;
   #version = 1;
 
   /** `doc`: the directory document as an object. */
   constructor(policy, doc) {
     this.#policy = policy;
     this.#evaluator = new Evaluator(policy, doc);
-    this.#doc = structuredClone(doc);
-    this.#doc.assignments ??= [];
-    this.#doc.grants ??= [];
-    this.#doc.api_keys ??= [];
   }
 
   /** The policy every evaluator here decides under. */
@@ -37,15 +31,9 @@ export class LiveDirectory {
     return this.#version;
   }
 
-  /** True when the SDK applies changes in place (no rebuild). */
-  get live() {
-    return typeof this.#evaluator.addAssignment === 'function';
-  }
-
-  /** The current directory document (the SDK's, when it can give it). */
+  /** The current directory document. */
   document() {
-    const e = this.#evaluator;
-    return typeof e.directory === 'function' ? e.directory() : structuredClone(this.#doc);
+    return this.#evaluator.directory();
   }
 
   /** The assignment at `index`, or undefined. */
@@ -68,23 +56,12 @@ export class LiveDirectory {
    * @throws {RolecallError} when the change is invalid; nothing has changed then.
    */
   apply(change) {
-    if (this.live) return this.#applyLive(change);
-    const next = applyTo(this.#doc, change);
-    this.#evaluator = new Evaluator(this.#policy, next); // throws before anything changes
-    this.#doc = next;
-    this.#version += 1;
-    return change.add === undefined ? undefined : next.assignments.length - 1;
-  }
-
-  #applyLive(change) {
     const e = this.#evaluator;
-    const next = applyTo(this.#doc, change); // checks the index
     // Remove-then-add cannot be undone in place if the add fails (removing moves the last
     // assignment into the freed index), so a change of role is validated on a copy first.
     if (change.remove !== undefined && change.add !== undefined) this.preview(change);
     if (change.remove !== undefined) e.removeAssignment(change.remove);
     const index = change.add === undefined ? undefined : e.addAssignment(change.add);
-    this.#doc = next;
     this.#version += 1;
     return index;
   }

@@ -29,17 +29,20 @@ OPT_FLAGS=(-Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrappin
 
 # The module's optimization level, one for all of it: with fat LTO the whole module is
 # optimized at the profile's level, so a per-package override changes nothing, and without LTO
-# the module is as large as at level 3. Measured (payments example, Node 20; gzipped size after
-# wasm-opt, batch decisions per second):  3: 283 KB, ~45 M/s;  s: 244 KB, ~35 M/s;  z: 215 KB,
-# ~20 M/s. "s" keeps checks fast at 15% more bytes than "z". Native builds are not affected.
-export CARGO_PROFILE_RELEASE_OPT_LEVEL="${ROLECALL_WASM_OPT_LEVEL:-s}"
+# the module is as large as at level 3. Both builds use "z". For Node, measured 2026-11-23
+# (Node 20, idle 2-core machine, median of 21 fresh processes; bench/results.md for the rest):
+# "s" 751 KB raw, import 7.9 ms + first parse of the payments policy 12.1 ms; "z" 626 KB raw,
+# 7.3 + 9.0 ms. V8 compiles WebAssembly lazily, function by function as it first runs, so the
+# cold start follows the code's size. Checks from JS are the same at both levels (by names
+# ~10-12 M/s, batch ~70 M/s: they are bit tests in the SDK's decision cache, in JavaScript); the
+# 100k-assignment directory loads in ~115 ms instead of ~102 ms. Native builds are not affected.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL="${ROLECALL_WASM_OPT_LEVEL:-z}"
 
 # --no-pack: the npm package is js-sdk/, not wasm-pack's generated one. Both builds share the
 # dependency graph's compiled crates except the core and the binding.
 wasm-pack --quiet build crates/rolecall-wasm --release --target nodejs \
   --out-dir ../../pkg/node --out-name rolecall_node --no-pack
-# The browser build at opt-level "z": its checks are bit tests in JavaScript (the SDK's decision
-# cache), so only the cache fills and the JSON paths run slower, and it downloads smaller.
+# The browser build: the lean feature set, for download size.
 CARGO_PROFILE_RELEASE_OPT_LEVEL="${ROLECALL_WEB_OPT_LEVEL:-z}" \
   wasm-pack --quiet build crates/rolecall-wasm --release --target web \
     --out-dir ../../pkg/web --out-name rolecall_wasm --no-pack -- --no-default-features --features panic-hook

@@ -3,8 +3,9 @@
 // function, `enforce`, and thin adapters for Express and Fastify on top of it. Deny by default:
 // a missing subject, an input error, a throwing resource loader or audit hook never allow.
 
-import { RolecallError } from './errors.js';
-import { Evaluator } from './evaluator.js';
+// From the package's index, not its modules: the bundled Node entries (scripts/build.mjs) turn
+// this import into one of the main entry, so both share one Evaluator and one RolecallError.
+import { Evaluator, RolecallError } from './index.js';
 import type { Decision, QueryContext, Schema, Target } from './types.js';
 
 /** What `enforce` needs to decide one request. */

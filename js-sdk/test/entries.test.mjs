@@ -39,6 +39,25 @@ test('ES module: import from "rolecall" in Node', () => {
   assert.equal(node(sdk, ['--input-type=module', '-e', esm]), 'true unknown_action');
 });
 
+// enforce() tells a refusal of ours (400 with its code) from a crash (500) with instanceof
+// RolecallError: `rolecall/node` must see the same class as `rolecall`, in both module systems.
+const enforceUse = (load) => `
+${load}
+const fs = require('node:fs');
+const ev = new Evaluator(Policy.parse(fs.readFileSync(${policyFile}, 'utf8')), fs.readFileSync(${directoryFile}, 'utf8'));
+const a = enforce(ev, 'refunds.create', { subject: 'oscar', scope: 'acme-cl' });
+const b = enforce(ev, 'nope.nothing', { subject: 'oscar', scope: 'org' });
+console.log(a.status, b.status, b.body.error.code);`;
+
+test('rolecall/node shares the main entry\'s classes: CommonJS and ES module', () => {
+  const cjsEnforce = enforceUse(`const { Policy, Evaluator } = require('rolecall');\nconst { enforce } = require('rolecall/node');`);
+  assert.equal(node(sdk, ['-e', cjsEnforce]), '200 400 unknown_action');
+  const esmEnforce = enforceUse(
+    `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nimport { Policy, Evaluator } from 'rolecall';\nimport { enforce } from 'rolecall/node';`,
+  );
+  assert.equal(node(sdk, ['--input-type=module', '-e', esmEnforce]), '200 400 unknown_action');
+});
+
 test('the web build needs init(), which takes the .wasm bytes; it is the lean build', () => {
   const web = `
 import { readFileSync } from 'node:fs';

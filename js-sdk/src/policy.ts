@@ -31,19 +31,25 @@ export class Policy<S extends Schema = Schema> {
   readonly #ffi: NativePolicy;
   readonly #actionIds: Map<string, number>;
   readonly #needsResource: Uint8Array;
-  /** SHA-256 (hex) of the canonical form: the same in YAML or JSON, keys in any order. */
-  readonly hash: string;
+  #hash: string | undefined;
   /** Action names in declared order. */
   readonly actions: readonly S['action'][];
 
   private constructor(ffi: NativePolicy) {
     this.#ffi = ffi;
-    this.hash = ffi.hash;
     const names = ffi.actionNames();
     this.actions = names as S['action'][];
     this.#actionIds = new Map(names.map((n, i) => [n, i]));
     this.#needsResource = new Uint8Array(names.length);
     for (const id of ffi.actionsNeedingResource()) this.#needsResource[id] = 1;
+  }
+
+  /**
+   * SHA-256 (hex) of the canonical form: the same in YAML or JSON, keys in any order. Computed
+   * on first read (loading a policy does not need it).
+   */
+  get hash(): string {
+    return (this.#hash ??= this.#ffi.hash);
   }
 
   /**

@@ -9,9 +9,10 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::limits;
 use crate::model::{ApiKeyDoc, AssignmentDoc, ContextDoc, DirectoryDoc, GrantDoc, SubjectKind};
 use crate::names::{is_id, IdMap};
-use crate::policy::{first, locate, unknown, Policy};
+use crate::policy::{first, locate, unknown, Policy, Stamp};
 use crate::time::Timestamp;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -168,7 +169,8 @@ pub(crate) struct KeyInfo {
 /// A compiled, validated directory for one policy.
 #[derive(Debug, Clone)]
 pub struct Directory {
-    pub(crate) policy_hash: String,
+    /// The policy it was compiled for (its document and hash).
+    pub(crate) policy: Arc<Stamp>,
     pub(crate) doc: DirectoryDoc,
     pub(crate) scopes: Scopes,
     pub(crate) subjects: IdMap,
@@ -278,7 +280,7 @@ impl Directory {
 
     pub(crate) fn empty(policy: &Policy, scopes: Scopes, doc: DirectoryDoc) -> Directory {
         Directory {
-            policy_hash: policy.hash().to_owned(),
+            policy: Arc::clone(&policy.stamp),
             doc,
             scopes,
             subjects: IdMap::default(),
@@ -301,7 +303,7 @@ impl Directory {
 
     /// The hash of the policy this directory was compiled for.
     pub fn policy_hash(&self) -> &str {
-        &self.policy_hash
+        self.policy.hash()
     }
 
     /// Scope ids, in declared order.

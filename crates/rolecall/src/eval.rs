@@ -226,7 +226,10 @@ impl Evaluator {
     /// # Errors
     /// `policy_mismatch` when the directory was compiled for another policy.
     pub fn new(policy: Arc<Policy>, directory: Directory) -> Result<Evaluator> {
-        if directory.policy_hash != policy.hash() {
+        // The same policy value, or an equal one (its hash is then computed, once).
+        if !Arc::ptr_eq(&directory.policy, &policy.stamp)
+            && directory.policy_hash() != policy.hash()
+        {
             return Err(Error::new(
                 ErrorCode::PolicyMismatch,
                 "",

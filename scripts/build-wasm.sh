@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the WebAssembly package twice, into pkg/node and pkg/web (generated; ignored by git):
-# - Node (CommonJS, synchronous load): the full build, every export, YAML and JSON input;
+# - Node (loaded synchronously by js-sdk's Node entries): the full build, every export, YAML and
+#   JSON input;
 # - the web (ES module with an explicit init): the lean build, without the default features
 #   `server` and `yaml` (no administration, diff, test files, access review or live updates;
 #   JSON input only), which browsers download;
@@ -39,8 +40,11 @@ OPT_FLAGS=(-Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrappin
 export CARGO_PROFILE_RELEASE_OPT_LEVEL="${ROLECALL_WASM_OPT_LEVEL:-z}"
 
 # --no-pack: the npm package is js-sdk/, not wasm-pack's generated one. Both builds share the
-# dependency graph's compiled crates except the core and the binding.
-wasm-pack --quiet build crates/rolecall-wasm --release --target nodejs \
+# dependency graph's compiled crates except the core and the binding. Both get the ES module
+# loader with `initSync` (target web): js-sdk's build bundles it into Node's entries, which hand
+# it the .wasm's bytes synchronously; the CommonJS loader of target nodejs cost Node's CommonJS
+# loader about 1.5 ms at an ES module import.
+wasm-pack --quiet build crates/rolecall-wasm --release --target web \
   --out-dir ../../pkg/node --out-name rolecall_node --no-pack
 # The browser build: the lean feature set, for download size.
 CARGO_PROFILE_RELEASE_OPT_LEVEL="${ROLECALL_WEB_OPT_LEVEL:-z}" \

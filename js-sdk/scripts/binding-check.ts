@@ -1,7 +1,7 @@
 // Compile-time only: the generated wasm-bindgen modules must fit the interfaces the SDK codes
-// against (src/binding.ts): the full build (dist/wasm/node.d.cts) with every server method, the
+// against (src/binding.ts): the full build (dist/wasm/node.d.ts) with every server method, the
 // lean browser build (dist/wasm/web.d.ts) with the rest. A renamed or retyped export fails.
-import type * as Full from '../dist/wasm/node.cjs';
+import type * as Full from '../dist/wasm/node.js';
 import type * as Lean from '../dist/wasm/web.js';
 import type { NativeEvaluator, NativePolicy, ServerEvaluator } from '../src/binding.js';
 

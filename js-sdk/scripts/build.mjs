@@ -36,16 +36,18 @@ cpSync(join(root, 'entries'), dist, { recursive: true });
 
 mkdirSync(join(dist, 'wasm'));
 copyFileSync(node, join(dist, 'wasm', 'rolecall_node_bg.wasm'));
-copyFileSync(join(pkg, 'node', 'rolecall_node.js'), join(dist, 'wasm', 'node.cjs'));
-copyFileSync(join(pkg, 'node', 'rolecall_node.d.ts'), join(dist, 'wasm', 'node.d.cts'));
+// The full build's generated loader: bundled into Node's entries below, then removed.
+copyFileSync(join(pkg, 'node', 'rolecall_node.js'), join(dist, 'wasm', 'node.js'));
+copyFileSync(join(pkg, 'node', 'rolecall_node.d.ts'), join(dist, 'wasm', 'node.d.ts'));
 copyFileSync(web, join(dist, 'wasm', 'rolecall_wasm_bg.wasm'));
 copyFileSync(join(pkg, 'web', 'rolecall_wasm.js'), join(dist, 'wasm', 'web.js'));
 copyFileSync(join(pkg, 'web', 'rolecall_wasm.d.ts'), join(dist, 'wasm', 'web.d.ts'));
 
-// Node's entries, one file each: `rolecall` (dist/node.mjs, dist/node.cjs) with the SDK inside,
-// and `rolecall/node` (dist/node-enforce.*) importing those, so both share one Evaluator and one
-// RolecallError (instanceof holds across them). The generated loader stays its own CommonJS file
-// (it finds the .wasm beside itself). Browsers and bundlers keep the per-module dist/esm.
+// Node's entries, one file each: `rolecall` (dist/node.mjs, dist/node.cjs) with the SDK and the
+// generated loader inside, and `rolecall/node` (dist/node-enforce.*) importing those, so both
+// share one Evaluator and one RolecallError (instanceof holds across them). Browsers and
+// bundlers keep the per-module dist/esm. The loader's default `init` (fetching the .wasm by
+// `import.meta.url`) is never called in Node: the entries pass the bytes to `initSync`.
 const sdkEntry = (file) => ({
   name: 'sdk-entry',
   setup(b) {
@@ -57,12 +59,15 @@ for (const [format, ext, main, enforce] of [
   ['cjs', 'cjs', 'node.cjs', 'cjs/enforce.js'],
 ]) {
   const common = { bundle: true, platform: 'node', target: 'node18', format, keepNames: true, logLevel: 'warning' };
-  await build({ ...common, entryPoints: [join(dist, main)], outfile: join(dist, main), allowOverwrite: true, external: ['./wasm/node.cjs'] });
+  const quiet = { logOverride: { 'empty-import-meta': 'silent' } };
+  await build({ ...common, ...quiet, entryPoints: [join(dist, main)], outfile: join(dist, main), allowOverwrite: true });
   await build({ ...common, entryPoints: [join(dist, enforce)], outfile: join(dist, `node-enforce.${ext}`), plugins: [sdkEntry(main)] });
 }
 
 // The generated module must still have the shape src/binding.ts describes.
 execFileSync(tsc, ['-p', join(root, 'tsconfig.check.json')], { stdio: 'inherit' });
+rmSync(join(dist, 'wasm', 'node.js'));
+rmSync(join(dist, 'wasm', 'node.d.ts'));
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 for (const [what, f] of [['Node (full)', 'rolecall_node_bg.wasm'], ['browsers (lean)', 'rolecall_wasm_bg.wasm']]) {

@@ -12,7 +12,7 @@ const fixed = (x, d = 1) => (x === undefined ? '—' : x.toFixed(d));
 // Two decimals, or two significant digits for the ratios of the slow libraries (0.0024×).
 const ratio = (x) => `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}×`;
 
-export function report(results, { out, here, scale }) {
+export function report(results, { out, here, scale, coldParts }) {
   const ok = results.filter((r) => r.data);
   const base = ok.find((r) => r.contender.name === 'mapset')?.data.perSecond;
   const rows = results.map((r) => row(r, base));
@@ -35,7 +35,8 @@ export function report(results, { out, here, scale }) {
     'the queries, after an untimed warm-up pass (passes stop once 20 s are spent; a contender whose warm-up pass',
     'takes over 5 s is timed on that one pass). A contender whose pass takes under 1 s runs in 3 processes (the',
     'JIT does not optimize every process alike) and the process with the median rate is the one reported; every',
-    'process\'s rate is listed under the table. Mismatches: answers differing from the native engine\'s',
+    'process\'s rate is listed under the table. Those processes run in rounds, one process of each such contender',
+    'and mode per round, so a slow spell of the machine falls on all of them alike. Mismatches: answers differing from the native engine\'s',
     "(`expected.json`), over every query. Cold start: process start to the first",
     'decision, loading the policy and directory included, median of 5 processes; "after Node" leaves out Node\'s',
     'own start. Retained: JS heap after a full GC plus external memory (WebAssembly, buffers), everything built,',
@@ -53,6 +54,7 @@ export function report(results, { out, here, scale }) {
     '',
     ...budgets(ok, base, scale),
     '',
+    ...coldTable(coldParts),
     '## How each library expresses our semantics',
     '',
     'Semantics: a subject may do an action in a scope when one of its assignments, at that scope or at the root',
@@ -92,6 +94,25 @@ function row(r, base) {
   const mism = d.unstable ? `${d.mismatches} (differs between passes)` : `${d.mismatches}`;
   const bundle = r.bundle?.error ? 'failed' : c.name === 'bitset' || c.name === 'mapset' ? `${kb(r.bundle.gzBytes)} (ours)` : kb(r.bundle.gzBytes);
   return `| ${c.label} | ${how} | ${rate(d.perSecond)} | ${base ? ratio(d.perSecond / base) : '—'} | ${mism} | ${d.runs} | ${fixed(cold, 0)} | ${fixed(after, 0)} | ${fixed(d.perUser?.usPerUser)} | ${fixed(d.retainedMb)} | ${fixed(d.peakRssMb, 0)} | ${bundle} |`;
+}
+
+/** Issue #4's cold start in parts: fresh processes, medians of eleven (run.mjs, lib/cold.mjs). */
+function coldTable(parts) {
+  if (!parts?.json) return [];
+  const ms = (x) => (x === undefined ? '—' : `${fixed(x)} ms`);
+  const line = (what, p) => `| ${what} | ${ms(p?.importMs)} | ${ms(p?.firstMs)} | ${ms(p?.secondMs)} |`;
+  return [
+    '## Node cold start, in parts (issue #4: import, instantiate, load the payments policy)',
+    '',
+    `Fresh processes, median of 11 each. Compiling the Node .wasm alone (read + \`new WebAssembly.Module\`: V8`,
+    `validates it; each function is compiled on its first run): ${ms(parts.module?.ms)}.`,
+    '',
+    '| examples/policies/payments | import (instantiate included) | first Policy.parse | same text again |',
+    '| --- | ---: | ---: | ---: |',
+    line('policy.json', parts.json),
+    line('policy.yaml', parts.yaml),
+    '',
+  ];
 }
 
 /** Issue #7's budgets, read off this run. */

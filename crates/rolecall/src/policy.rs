@@ -249,26 +249,15 @@ impl Policy {
     /// roles costs memory linear in its length.
     pub(crate) fn constrained(&self, role: u32) -> Vec<u32> {
         let mut out = Vec::new();
-        if !self.roles.get(role as usize).is_some_and(|r| r.constrains) {
-            return out;
-        }
-        let mut seen: std::collections::HashSet<u32, foldhash::fast::RandomState> =
-            std::collections::HashSet::default();
-        seen.insert(role);
-        let mut stack = vec![role];
-        while let Some(r) = stack.pop() {
-            let Some(info) = self.roles.get(r as usize) else {
-                continue;
-            };
-            if info.max_holders.is_some() || info.assignable_at.is_some() {
-                out.push(r);
-            }
-            for &inc in &info.includes {
-                if self.roles.get(inc as usize).is_some_and(|x| x.constrains) && seen.insert(inc) {
-                    stack.push(inc);
+        self.walk_includes(
+            role,
+            |r| r.constrains,
+            |r, info| {
+                if info.max_holders.is_some() || info.assignable_at.is_some() {
+                    out.push(r);
                 }
-            }
-        }
+            },
+        );
         out.sort_unstable();
         out
     }
@@ -279,12 +268,28 @@ impl Policy {
     /// per-role list.
     pub(crate) fn exclusive_of(&self, role: u32) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
-        if !self
-            .roles
-            .get(role as usize)
-            .is_some_and(|r| r.in_exclusive)
-        {
-            return out;
+        self.walk_includes(
+            role,
+            |r| r.in_exclusive,
+            |r, info| {
+                out.extend(info.member_of.iter().map(|&(g, _)| (g, r)));
+            },
+        );
+        out.sort_unstable();
+        out.dedup_by_key(|x| x.0);
+        out
+    }
+
+    /// Visits `role` and the roles it includes, transitively, each once, entering only roles
+    /// for which `enter` holds (`role` itself included: nothing is visited when it does not).
+    fn walk_includes(
+        &self,
+        role: u32,
+        enter: impl Fn(&RoleInfo) -> bool,
+        mut visit: impl FnMut(u32, &RoleInfo),
+    ) {
+        if !self.roles.get(role as usize).is_some_and(&enter) {
+            return;
         }
         let mut seen: std::collections::HashSet<u32, foldhash::fast::RandomState> =
             std::collections::HashSet::default();
@@ -294,17 +299,13 @@ impl Policy {
             let Some(info) = self.roles.get(r as usize) else {
                 continue;
             };
-            out.extend(info.member_of.iter().map(|&(g, _)| (g, r)));
+            visit(r, info);
             for &inc in &info.includes {
-                if self.roles.get(inc as usize).is_some_and(|x| x.in_exclusive) && seen.insert(inc)
-                {
+                if self.roles.get(inc as usize).is_some_and(&enter) && seen.insert(inc) {
                     stack.push(inc);
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup_by_key(|x| x.0);
-        out
     }
 
     /// Resolves a concrete permission (`transfers:authorize`) to its id. `nth`: how many errors

@@ -75,7 +75,8 @@ for (const { entry, all } of fast) {
   const ok = all.filter((x) => x.data).sort((a, b) => a.data.perSecond - b.data.perSecond);
   const failed = all.find((x) => x.error);
   if (failed) crashed = true;
-  Object.assign(entry, failed ?? ok[ok.length >> 1]);
+  // The first process's result is replaced whole: a crash in a later round leaves no rate.
+  Object.assign(entry, { data: undefined, error: undefined }, failed ?? ok[ok.length >> 1]);
   entry.processes = ok.map((x) => x.data.perSecond);
 }
 

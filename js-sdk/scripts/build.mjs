@@ -1,8 +1,8 @@
 // Builds the npm package into dist/: the TypeScript twice (ES module and CommonJS), the
 // three entry files, and the WebAssembly output of scripts/build-wasm.sh (../pkg), so that
 // `npm pack` ships everything. Run `scripts/build-wasm.sh` first (the Makefile does).
-// Node's entries are then bundled (esbuild), each into one file: Node loads an ES module graph
-// of a dozen files in about 5 ms, a third of the SDK's whole import (bench/results.md).
+// Node's entries are then bundled (esbuild), each into one file: Node's ES module loader costs
+// per file (a dozen files took about 5 ms, a third of the import, when this was measured).
 //
 //   node scripts/build.mjs
 import { execFileSync } from 'node:child_process';

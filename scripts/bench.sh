@@ -7,11 +7,7 @@
 #
 # Env: BENCH_QUERIES (default 1000000), CRITERION_ARGS (default --quick; empty for full runs),
 # and the driver's own (bench/js/run.mjs: BENCH_RUNS, BENCH_BUDGET_S, BENCH_ONLY, ...).
-set -euo pipefail
-
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$REPO"
-export PATH="$REPO/.tools/bin:$PATH"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 start=$SECONDS
 say() { printf 'bench [%ss]: %s\n' "$((SECONDS - start))" "$*" >&2; }
 

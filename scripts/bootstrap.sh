@@ -10,20 +10,17 @@
 #   chromium  Debian chromium (/usr/bin/chromium) via apt-get; needs root
 #
 # Nothing is exported: callers put $REPO/.tools/bin on PATH themselves.
-# Cargo honours CARGO_BUILD_JOBS from the environment for the installs.
-set -euo pipefail
+# Cargo honours CARGO_BUILD_JOBS (default 1, scripts/lib.sh) for the installs.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 WASM_BINDGEN_VERSION_DEFAULT="0.2.130"   # used only when Cargo.lock has no wasm-bindgen
 WASM_PACK_VERSION="0.15.1"
 NODE_MIN_MAJOR=18
 WASM_TARGET="wasm32-unknown-unknown"
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$REPO/.tools"
 LOGS="$TOOLS/logs"
 
-say()  { printf 'bootstrap: %s\n' "$*"; }
-die()  { printf 'bootstrap: ERROR: %s\n' "$*" >&2; exit 1; }
 need() { command -v "$1" >/dev/null 2>&1 || die "$1 not found on PATH. $2"; }
 
 # Run a long install quietly; on failure show the tail of its log.
@@ -42,10 +39,10 @@ run_logged() {  # name cmd...
 setup_rust() {
   need rustc "Install Rust with rustup (https://rustup.rs)."
   local sysroot
-  sysroot="$(cd "$REPO" && rustc --print sysroot)"
+  sysroot="$(rustc --print sysroot)"
   [[ -d "$sysroot/lib/rustlib/$WASM_TARGET" ]] && return 0
   need rustup "The $WASM_TARGET target is missing and rustup is not available to add it."
-  (cd "$REPO" && run_logged "rust-target-$WASM_TARGET" rustup target add "$WASM_TARGET")
+  run_logged "rust-target-$WASM_TARGET" rustup target add "$WASM_TARGET"
 }
 
 # ---------------------------------------------------------------- wasm

@@ -9,16 +9,9 @@
 # Idempotent: cargo reuses its build; wasm-opt always starts from wasm-bindgen's fresh output.
 #
 #   scripts/build-wasm.sh          (needs: scripts/bootstrap.sh wasm, and npm ci in js-sdk)
-set -euo pipefail
-
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$REPO"
-# wasm-pack silently downloads its own wasm-bindgen unless the pinned one is first on PATH.
-export PATH="$REPO/.tools/bin:$PATH"
-export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-1}"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 WASM_OPT="$REPO/js-sdk/node_modules/.bin/wasm-opt"
 
-die() { printf 'build-wasm: ERROR: %s\n' "$*" >&2; exit 1; }
 [[ -x .tools/bin/wasm-pack && -x .tools/bin/wasm-bindgen ]] \
   || die "wasm-pack or wasm-bindgen missing in .tools/bin: run scripts/bootstrap.sh wasm"
 [[ -x "$WASM_OPT" ]] || die "$WASM_OPT missing: run (cd js-sdk && npm ci)"
@@ -56,6 +49,6 @@ for wasm in pkg/node/rolecall_node_bg.wasm pkg/web/rolecall_wasm_bg.wasm; do
   mv "$wasm.opt" "$wasm"
   raw=$(wc -c <"$wasm")
   gz=$(gzip -9 -c "$wasm" | wc -c)
-  printf 'build-wasm: %s %d bytes (%d KB), %d bytes gzipped (%d KB)\n' \
-    "$wasm" "$raw" $((raw / 1024)) "$gz" $((gz / 1024))
+  say "$(printf '%s %d bytes (%d KB), %d bytes gzipped (%d KB)' \
+    "$wasm" "$raw" $((raw / 1024)) "$gz" $((gz / 1024)))"
 done

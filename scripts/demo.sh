@@ -5,15 +5,7 @@
 #
 #   scripts/demo.sh              prepare, then serve until Ctrl-C (PORT=3000, HOST=127.0.0.1)
 #   scripts/demo.sh --prepare    prepare only (the test targets use this)
-set -euo pipefail
-
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$REPO"
-export PATH="$REPO/.tools/bin:$PATH"
-export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-1}"
-
-say() { printf 'demo: %s\n' "$*"; }
-die() { printf 'demo: ERROR: %s\n' "$*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Is TARGET missing, or is any of SOURCES (files or folders) newer than it?
 stale() {

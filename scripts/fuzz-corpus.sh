@@ -7,10 +7,8 @@
 #   testfile       examples/policies/*/tests.yaml, tests/spec/*.yaml
 #   snapshot_json  every example subject's client snapshot
 #   evaluate       the SPEC vectors as raw bytes (the target reads structure from any bytes)
-set -euo pipefail
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CORPUS="$REPO/fuzz/corpus"
-cd "$REPO"
 for t in policy directory testfile snapshot_json evaluate; do mkdir -p "$CORPUS/$t"; done
 
 seed() {  # target file
@@ -26,5 +24,4 @@ for f in tests/spec/*.yaml; do
   seed testfile "$f"
   seed evaluate "$f"
 done
-CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-1}" \
-  cargo run -q -p rolecall --example fuzz_seeds -- examples/policies "$CORPUS"
+cargo run -q -p rolecall --example fuzz_seeds -- examples/policies "$CORPUS"

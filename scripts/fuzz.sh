@@ -9,18 +9,14 @@
 # integer overflow is a crash too. A crash leaves its reproducer in fuzz/artifacts/<target>/;
 # replay it with `cargo fuzz run -s none -a <target> <file>` and add it under tests/regressions/
 # (see fuzz/README.md).
-set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SECS="${1:-60}"
 [[ "$SECS" =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS]" >&2; exit 2; }
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$REPO"
-export PATH="$REPO/.tools/bin:$PATH"
-export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-1}"
 export RUSTC_BOOTSTRAP=1
 CARGO_FUZZ_VERSION="0.13.2"
 
 if [[ "$(cargo-fuzz --version 2>/dev/null | awk '{ print $2 }')" != "$CARGO_FUZZ_VERSION" ]]; then
-  echo "fuzz: installing cargo-fuzz $CARGO_FUZZ_VERSION into .tools (once, about a minute)"
+  say "installing cargo-fuzz $CARGO_FUZZ_VERSION into .tools (once, about a minute)"
   cargo install --quiet --locked --force --root "$REPO/.tools" cargo-fuzz --version "=$CARGO_FUZZ_VERSION"
 fi
 
@@ -39,7 +35,7 @@ summary=()
 run() {  # label target flags...
   local label="$1" t="$2"; shift 2
   local log="fuzz/logs/$label.log" status=0
-  echo "fuzz: $label for ${SECS}s"
+  say "$label for ${SECS}s"
   # -timeout: one input taking 10 s is a hang (or quadratic blow-up), reported as a crash.
   cargo fuzz run "$@" "$t" -- \
     -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
@@ -56,7 +52,6 @@ for t in $(cargo fuzz list); do run "$t" "$t" "${FLAGS[@]}"; done
 for t in "${JSON_TARGETS[@]}"; do run "$t-json-only" "$t" "${JSON_FLAGS[@]}"; done
 printf '%s\n' "${summary[@]}"
 if (( ${#failed[@]} )); then
-  echo "fuzz: crashes in: ${failed[*]} (logs in fuzz/logs/, reproducers in fuzz/artifacts/)" >&2
-  exit 1
+  die "crashes in: ${failed[*]} (logs in fuzz/logs/, reproducers in fuzz/artifacts/)"
 fi
-echo "fuzz: no crash"
+say "no crash"

@@ -23,20 +23,17 @@ OPT_FLAGS=(-Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrappin
 
 # The module's optimization level, one for all of it: with fat LTO the whole module is
 # optimized at the profile's level, so a per-package override changes nothing, and without LTO
-# the module is as large as at level 3. Both builds use "z". For Node, measured 2026-11-23
-# (Node 20, idle 2-core machine, median of 21 fresh processes; bench/results.md for the rest):
-# "s" 751 KB raw, import 7.9 ms + first parse of the payments policy 12.1 ms; "z" 626 KB raw,
-# 7.3 + 9.0 ms. V8 compiles WebAssembly lazily, function by function as it first runs, so the
-# cold start follows the code's size. Checks from JS are the same at both levels (by names
-# ~10-12 M/s, batch ~70 M/s: they are bit tests in the SDK's decision cache, in JavaScript); the
-# 100k-assignment directory loads in ~115 ms instead of ~102 ms. Native builds are not affected.
+# the module is as large as at level 3. Both builds use "z": the smaller module starts faster in
+# Node (V8 compiles WebAssembly lazily, so cold start follows code size) and checks from JS do
+# not slow. The measurements ("s" against "z") are in bench/results.md, "Build measurements".
+# Native builds are not affected.
 export CARGO_PROFILE_RELEASE_OPT_LEVEL="${ROLECALL_WASM_OPT_LEVEL:-z}"
 
 # --no-pack: the npm package is js-sdk/, not wasm-pack's generated one. Both builds share the
 # dependency graph's compiled crates except the core and the binding. Both get the ES module
 # loader with `initSync` (target web): js-sdk's build bundles it into Node's entries, which hand
-# it the .wasm's bytes synchronously; the CommonJS loader of target nodejs cost Node's CommonJS
-# loader about 1.5 ms at an ES module import.
+# it the .wasm's bytes synchronously; target nodejs's CommonJS loader made an ES module import
+# start Node's CommonJS loader too (measured in bench/results.md, "Build measurements").
 wasm-pack --quiet build crates/rolecall-wasm --release --target web \
   --out-dir ../../pkg/node --out-name rolecall_node --no-pack
 # The browser build: the lean feature set, for download size.

@@ -92,7 +92,7 @@ impl Evaluator {
             .collect();
         for c in copies {
             let dir =
-                Directory::from_doc(&self.policy, state.clone()).map_err(crate::policy::first)?;
+                Directory::from_doc(&self.policy, state.clone()).map_err(crate::error::first)?;
             let staged = Evaluator {
                 policy: self.policy.clone(),
                 dir,

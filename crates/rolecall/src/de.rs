@@ -2,8 +2,8 @@
 //! node is a chain of borrowed segments on the stack, rendered only when an error needs it, so
 //! decoding a large directory allocates nothing for paths.
 
-use crate::doc::{Node, NodeKind};
 use crate::error::{did_you_mean, Error, ErrorCode, Location};
+use crate::tree::{Node, NodeKind};
 use serde::de::{
     self, DeserializeSeed, Error as _, IntoDeserializer, MapAccess, SeqAccess, Visitor,
 };
@@ -497,7 +497,7 @@ impl<'de> MapAccess<'de> for MapDe<'de, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::parse;
+    use crate::tree::parse;
     use serde::Deserialize;
 
     #[derive(Deserialize, Debug)]

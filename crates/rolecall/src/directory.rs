@@ -4,13 +4,14 @@
 //! validates everything SPEC section 2 lists for a directory against its policy.
 
 use crate::bitset::{Bits, SetArena, SetId};
-use crate::doc::{self, Node};
+use crate::error::{first, locate, unknown};
 use crate::error::{Error, ErrorCode, Result};
 use crate::limits;
 use crate::model::{ApiKeyDoc, AssignmentDoc, ContextDoc, DirectoryDoc, GrantDoc, SubjectKind};
 use crate::names::{is_id, IdMap};
-use crate::policy::{first, locate, unknown, Policy, Stamp};
+use crate::policy::{Policy, PolicyIdentity};
 use crate::time::Timestamp;
+use crate::tree::{self, Node};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -170,7 +171,7 @@ pub(crate) struct KeyInfo {
 #[derive(Debug, Clone)]
 pub struct Directory {
     /// The policy it was compiled for (its document and hash).
-    pub(crate) policy: Arc<Stamp>,
+    pub(crate) policy: Arc<PolicyIdentity>,
     pub(crate) doc: DirectoryDoc,
     pub(crate) scopes: Scopes,
     pub(crate) subjects: IdMap,
@@ -224,17 +225,17 @@ impl Directory {
         // Directories are large and usually JSON from the host application: decode JSON
         // directly (about ten times faster than the located parser) and read the text again
         // through the located parser only when an error needs its line.
-        doc::check_size(text).map_err(|e| vec![e])?;
+        tree::check_size(text).map_err(|e| vec![e])?;
         #[cfg(feature = "fast-json")]
         if text.trim_start().starts_with('{') {
             if let Ok(d) = serde_json::from_str::<DirectoryDoc>(text) {
-                return Self::from_doc(policy, d).map_err(|errs| match doc::parse(text) {
+                return Self::from_doc(policy, d).map_err(|errs| match tree::parse(text) {
                     Ok(node) => errs.into_iter().map(|e| locate(e, &node)).collect(),
                     Err(_) => errs,
                 });
             }
         }
-        let node = doc::parse(text).map_err(|e| vec![e])?;
+        let node = tree::parse(text).map_err(|e| vec![e])?;
         Self::from_node(policy, &node)
     }
 
@@ -280,7 +281,7 @@ impl Directory {
 
     pub(crate) fn empty(policy: &Policy, scopes: Scopes, doc: DirectoryDoc) -> Directory {
         Directory {
-            policy: Arc::clone(&policy.stamp),
+            policy: Arc::clone(&policy.identity),
             doc,
             scopes,
             subjects: IdMap::default(),

@@ -1,6 +1,12 @@
 //! Errors as values: a SPEC code, a lowercase message, the path in the document and, for text
 //! input, the line and column. Every public fallible function returns [`Error`]; nothing panics.
+//! Also the helpers every compiling module builds its errors with: unknown names with their
+//! "did you mean" hints, name checks, permission errors before they have a path, and locating
+//! an error's path in the parsed text.
 
+use crate::limits;
+use crate::names::is_name;
+use crate::tree::Node;
 use std::fmt;
 
 /// The machine-readable kind of an [`Error`]. The string forms (`unknown_action`, ...) are the
@@ -215,6 +221,115 @@ pub(crate) fn did_you_mean<'a>(
         }
     }
     best.map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+/// Checks a policy name (SPEC section 1): at most [`limits::MAX_NAME_LEN`] bytes, lowercase
+/// letters, digits and `_`, starting with a letter.
+pub(crate) fn check_name(name: &str, path: &str, errs: &mut Vec<Error>) {
+    if name.len() > limits::MAX_NAME_LEN {
+        errs.push(Error::new(
+            ErrorCode::LimitExceeded,
+            path,
+            format!(
+                "a name is at most {} bytes, and this one has {}",
+                limits::MAX_NAME_LEN,
+                name.len()
+            ),
+        ));
+    } else if !is_name(name) {
+        errs.push(
+            Error::new(
+                ErrorCode::InvalidValue,
+                path,
+                format!("`{name}` is not a valid name"),
+            )
+            .with_help("names are lowercase letters, digits and `_`, starting with a letter"),
+        );
+    }
+}
+
+/// The error for a list longer than its documented limit (`at most 256 roles` at `roles`), or
+/// `None` within it. The callers then read only the first `max` items.
+pub(crate) fn over_limit(path: &str, len: usize, max: usize, what: &str) -> Option<Error> {
+    (len > max).then(|| {
+        Error::new(
+            ErrorCode::LimitExceeded,
+            path,
+            format!("at most {max} {what}"),
+        )
+    })
+}
+
+/// An unknown name, with a "did you mean" hint among `known` when the error, the `nth` of its
+/// input (`errs.len()`), may still have one (see [`hint_allowed`]).
+pub(crate) fn unknown<'a>(
+    code: ErrorCode,
+    path: &str,
+    what: &str,
+    name: &str,
+    known: impl ExactSizeIterator<Item = &'a str>,
+    nth: usize,
+) -> Error {
+    let e = Error::new(code, path, format!("unknown {what} `{name}`"));
+    if !hint_allowed(nth, known.len()) {
+        return e;
+    }
+    match did_you_mean(name, known) {
+        Some(h) => e.with_help(h),
+        None => e,
+    }
+}
+
+/// A problem with a permission or a pattern, before it is placed at a path.
+#[derive(Debug, Clone)]
+pub(crate) struct PermError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl PermError {
+    pub(crate) fn new(code: ErrorCode, message: String) -> Self {
+        PermError {
+            code,
+            message,
+            help: None,
+        }
+    }
+
+    /// The error at `path` in a document.
+    pub fn at(self, path: &str) -> Error {
+        let e = Error::new(self.code, path, self.message);
+        match self.help {
+            Some(h) => e.with_help(h),
+            None => e,
+        }
+    }
+}
+
+/// The first of an input's errors, for the functions that report one.
+pub(crate) fn first(mut errs: Vec<Error>) -> Error {
+    if errs.is_empty() {
+        Error::new(ErrorCode::InvalidValue, "", "invalid input")
+    } else {
+        errs.swap_remove(0)
+    }
+}
+
+/// Attaches the line and column of an error's path, looked up in the parsed text.
+pub(crate) fn locate(mut e: Error, node: &Node) -> Error {
+    if e.location.is_none() {
+        // When the error names the path's last key (`unknown resource `refundz``), the key is
+        // the offending text; otherwise the value is (`role: ghost`).
+        let last_key = e.path.rsplit(['.', ']']).next().unwrap_or("");
+        let names_key = !last_key.is_empty() && e.message.contains(&format!("`{last_key}`"));
+        e.location = Some(if names_key {
+            node.locate_key(&e.path)
+        } else {
+            node.locate(&e.path)
+        });
+    }
+    e
 }
 
 /// `Result` with rolecall's [`Error`].

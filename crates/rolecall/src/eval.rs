@@ -227,7 +227,7 @@ impl Evaluator {
     /// `policy_mismatch` when the directory was compiled for another policy.
     pub fn new(policy: Arc<Policy>, directory: Directory) -> Result<Evaluator> {
         // The same policy value, or an equal one (its hash is then computed, once).
-        if !Arc::ptr_eq(&directory.policy, &policy.stamp)
+        if !Arc::ptr_eq(&directory.policy, &policy.identity)
             && directory.policy_hash() != policy.hash()
         {
             return Err(Error::new(
@@ -316,7 +316,7 @@ impl Evaluator {
             Target::Permission(t) => match p.resolve_perm(t, 0) {
                 Ok(id) => (NONE, id),
                 Err(e) => {
-                    let e = crate::policy::PermError {
+                    let e = crate::error::PermError {
                         code: ErrorCode::UnknownPermission,
                         ..e
                     };

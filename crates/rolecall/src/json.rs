@@ -4,9 +4,9 @@
 //! later error are the same. Scalars keep their text as YAML would read
 //! it: strings are quoted scalars, numbers, `true`, `false` and `null` are plain ones.
 
-use crate::doc::{check_duplicate_keys, located, Node, NodeKind};
 use crate::error::{ErrorCode, Location, Result};
 use crate::limits;
+use crate::tree::{check_duplicate_keys, located, Node, NodeKind};
 
 /// Parses JSON text into a located tree. An empty document is a null scalar, as in YAML.
 pub(crate) fn parse(text: &str) -> Result<Node> {

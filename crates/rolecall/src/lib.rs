@@ -35,7 +35,6 @@ mod bulk;
 mod de;
 mod diff;
 mod directory;
-mod doc;
 mod error;
 mod eval;
 #[cfg(feature = "gen")]
@@ -49,6 +48,7 @@ mod policy;
 mod snapshot;
 pub mod testfile;
 mod time;
+mod tree;
 
 pub use admin::copy_allocation;
 pub use bulk::{count_effective, EffectiveEntry, SourceTrace, Trace};
@@ -73,7 +73,7 @@ pub use time::Timestamp;
 /// `syntax`, `limit_exceeded`, or the shape errors of the type (`invalid_value`,
 /// `unknown_field`, `missing_field`), located.
 pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
-    doc::check_size(text)?;
+    tree::check_size(text)?;
     #[cfg(feature = "fast-json")]
     if let Ok(v) = serde_json::from_str(text) {
         return Ok(v);
@@ -85,11 +85,11 @@ pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
 /// The line and column of `path` (as in [`Error::path`]) in YAML or JSON `text`: of the node
 /// itself, or of its nearest ancestor that exists. `None` when the text does not parse.
 pub fn locate(text: &str, path: &str) -> Option<Location> {
-    doc::parse(text).ok().map(|n| n.locate(path))
+    tree::parse(text).ok().map(|n| n.locate(path))
 }
 
 /// The line and column of the map key at the end of `path` (`roles.viewer` → where `viewer:` is
 /// written), or `None` when the text does not parse or has no such key.
 pub fn locate_key(text: &str, path: &str) -> Option<Location> {
-    doc::parse(text).ok().and_then(|n| n.key_location(path))
+    tree::parse(text).ok().and_then(|n| n.key_location(path))
 }

@@ -7,10 +7,10 @@
 //! indexes stay dense; decisions name sources by index.
 
 use crate::directory::{conflict_in, exclusive_error, max_error, Origin, NONE};
+use crate::error::first;
 use crate::error::{Error, ErrorCode, Result};
 use crate::eval::Evaluator;
 use crate::model::{ApiKeyDoc, AssignmentDoc, GrantDoc, SubjectKind};
-use crate::policy::first;
 
 impl Evaluator {
     fn is_key(&self, id: &str) -> bool {

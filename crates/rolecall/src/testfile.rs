@@ -4,11 +4,12 @@
 //! no I/O).
 
 use crate::de::from_node;
-use crate::doc::{self, Node, NodeKind};
+use crate::error::first;
 use crate::error::{did_you_mean, Error, ErrorCode};
 use crate::eval::{Decision, Evaluator};
 use crate::model::{CaseDoc, Expect};
-use crate::policy::{first, Policy};
+use crate::policy::Policy;
+use crate::tree::{self, Node, NodeKind};
 use crate::Directory;
 use serde::Serialize;
 use std::sync::Arc;
@@ -85,7 +86,7 @@ pub fn run_test_file(
     text: &str,
     load: &mut dyn FnMut(&str) -> Result<String, String>,
 ) -> Result<TestReport, Error> {
-    let node = doc::parse(text)?;
+    let node = tree::parse(text)?;
     let NodeKind::Map(entries) = &node.kind else {
         return Err(Error::new(
             ErrorCode::InvalidValue,

@@ -3,9 +3,9 @@
 //! constrained dimension), so a context can never be used to grant more than the actor holds.
 
 use crate::bitset::Bits;
-use crate::directory::{conflict_in, Directory, Origin, NONE};
+use crate::directory::{conflict_in, Directory, Origin};
 use crate::error::{did_you_mean, Error, ErrorCode, Result};
-use crate::eval::{Decision, Evaluator, QCtx, Reason, ABSENT, ANY_STRICT, UNKNOWN_VALUE};
+use crate::eval::{ContextValue, Decision, Evaluator, QueryContext, Reason};
 use crate::limits::MAX_CONTEXT_POINTS;
 use crate::model::{AssignDoc, AssignmentDoc, ContextDoc, CopyDoc, DirectoryDoc};
 
@@ -153,7 +153,7 @@ impl Evaluator {
         let role = self.role_id(&req.role)?;
         let scope = state.scope_id(&req.scope.0)?;
         if state
-            .key_of(state.dir.subjects.get(&req.subject.0).unwrap_or(NONE))
+            .key_of(state.dir.subject_or_unknown(&req.subject.0))
             .is_some()
         {
             return Err(Error::new(
@@ -260,7 +260,7 @@ impl Evaluator {
                 }
             }
         }
-        let actor = self.dir.subjects.get(&req.actor.0).unwrap_or(NONE);
+        let actor = self.dir.subject_or_unknown(&req.actor.0);
         let holdings: Vec<(Bits, Bits)> = points
             .iter()
             .map(|pt| self.holdings(actor, scope, pt))
@@ -320,10 +320,10 @@ impl Evaluator {
     }
 
     /// The points (one value per constrained dimension) a new assignment's context covers.
-    fn points(&self, ctx: &ContextDoc) -> Result<Vec<QCtx>> {
-        let mut points = vec![QCtx([ABSENT; crate::limits::MAX_DIMENSIONS])];
+    fn points(&self, ctx: &ContextDoc) -> Result<Vec<QueryContext>> {
+        let mut points = vec![QueryContext::default()];
         let mut exact = true;
-        let mut coarse = QCtx([ABSENT; crate::limits::MAX_DIMENSIONS]);
+        let mut coarse = QueryContext::default();
         for (dim, vals) in ctx {
             if vals.0.is_empty() {
                 // No value at all would make "held for every value" vacuously true.
@@ -344,23 +344,23 @@ impl Evaluator {
                     None => e,
                 });
             };
-            let codes: Vec<u32> = vals
+            let codes: Vec<ContextValue> = vals
                 .0
                 .iter()
                 .map(|v| {
                     if v == "*" {
-                        ANY_STRICT
+                        ContextValue::ANY_STRICT
                     } else {
                         self.dir
                             .values
                             .get(d as usize)
                             .and_then(|m| m.get(v))
-                            .unwrap_or(UNKNOWN_VALUE)
+                            .map_or(ContextValue::UNLISTED, ContextValue)
                     }
                 })
                 .collect();
             if let Some(slot) = coarse.0.get_mut(d as usize) {
-                *slot = ANY_STRICT;
+                *slot = ContextValue::ANY_STRICT;
             }
             if points.len().saturating_mul(codes.len().max(1)) > MAX_CONTEXT_POINTS {
                 exact = false;
@@ -385,7 +385,7 @@ impl Evaluator {
     }
 
     /// What `subject` holds at `scope` under a strict point: permissions and single actions.
-    pub(crate) fn holdings(&self, subject: u32, scope: u32, pt: &QCtx) -> (Bits, Bits) {
+    pub(crate) fn holdings(&self, subject: u32, scope: u32, pt: &QueryContext) -> (Bits, Bits) {
         let p = &self.policy;
         let mut perms = Bits::new(p.perm_count() as usize);
         let mut actions = Bits::new(p.actions.len());

@@ -3,9 +3,12 @@
 //! scope. Also [`Evaluator::trace`], the full derivation behind one decision.
 
 use crate::bitset::{ones, Bits};
-use crate::directory::{Source, NONE};
+use crate::directory::Source;
 use crate::error::{Error, ErrorCode, Result};
-use crate::eval::{Decision, Evaluator, GrantSource, QCtx, Query, Resolved};
+use crate::eval::{
+    Decision, Evaluator, GrantSource, Query, QueryContext, Resolved, NO_ACTION, NO_PERMISSION,
+    NO_SCOPE,
+};
 use crate::time::Timestamp;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -62,7 +65,7 @@ impl Evaluator {
         now: Option<Timestamp>,
     ) -> Result<Option<Resolved>> {
         let scope = match scope {
-            None => NONE,
+            None => NO_SCOPE,
             Some(s) => match self.dir.scopes.ids.get(s) {
                 Some(id)
                     if self
@@ -87,7 +90,7 @@ impl Evaluator {
             },
         };
         let ctx = self.resolve_context(context)?;
-        let subject_ix = self.dir.subjects.get(subject).unwrap_or(NONE);
+        let subject_ix = self.dir.subject_or_unknown(subject);
         if let Some(k) = self.key_of(subject_ix) {
             if k.expires_at.is_some() && now.is_none() {
                 return Err(Error::new(
@@ -99,8 +102,8 @@ impl Evaluator {
         }
         Ok(Some(Resolved {
             subject: subject_ix,
-            action: NONE,
-            perm: NONE,
+            action: NO_ACTION,
+            perm: NO_PERMISSION,
             scope,
             ctx,
             self_match: false,
@@ -401,7 +404,7 @@ impl Evaluator {
             });
         };
         let mut sources = Vec::new();
-        let mut push = |src: &Source, ctx: &QCtx| {
+        let mut push = |src: &Source, ctx: &QueryContext| {
             let req = self.required(&r);
             sources.push(SourceTrace {
                 source: self.grant_source(src),
@@ -413,7 +416,8 @@ impl Evaluator {
                     .filter(|p| self.dir.perm_sets.has(src.perms, **p))
                     .map(|p| self.policy.perm_name(*p))
                     .collect(),
-                holds_action: r.action != NONE && self.dir.action_sets.has(src.actions, r.action),
+                holds_action: r.action != NO_ACTION
+                    && self.dir.action_sets.has(src.actions, r.action),
             });
         };
         let owner = match self.key_of(r.subject) {

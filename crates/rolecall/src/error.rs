@@ -260,6 +260,31 @@ pub(crate) fn over_limit(path: &str, len: usize, max: usize, what: &str) -> Opti
     })
 }
 
+/// The error for a directory id that breaks SPEC's id rule (too long, or with control
+/// characters).
+pub(crate) fn bad_id(path: &str, id: &str) -> Error {
+    if id.len() > limits::MAX_ID_LEN {
+        return Error::new(
+            ErrorCode::LimitExceeded,
+            path,
+            format!(
+                "an id is at most {} bytes, and this one has {}",
+                limits::MAX_ID_LEN,
+                id.len()
+            ),
+        );
+    }
+    Error::new(
+        ErrorCode::InvalidValue,
+        path,
+        format!("`{id}` is not a valid id"),
+    )
+    .with_help(format!(
+        "ids are 1 to {} bytes without control characters",
+        limits::MAX_ID_LEN
+    ))
+}
+
 /// An unknown name, with a "did you mean" hint among `known` when the error, the `nth` of its
 /// input (`errs.len()`), may still have one (see [`hint_allowed`]).
 pub(crate) fn unknown<'a>(

@@ -6,7 +6,7 @@
 //! Removing an item moves the last item of its list into the freed index (`swap_remove`), so
 //! indexes stay dense; decisions name sources by index.
 
-use crate::directory::{conflict_in, exclusive_error, max_error, Origin, NONE};
+use crate::directory::{conflict_in, exclusive_error, max_error, Origin, NO_KEY, UNKNOWN_SUBJECT};
 use crate::error::first;
 use crate::error::{Error, ErrorCode, Result};
 use crate::eval::Evaluator;
@@ -112,7 +112,7 @@ impl Evaluator {
             .filter(|l| index <= *l)
             .ok_or_else(|| out_of_range("assignment", index))?;
         let removed = self.dir.doc.assignments.swap_remove(index);
-        let s = self.dir.subjects.get(&removed.subject.0).unwrap_or(NONE);
+        let s = self.dir.subject_or_unknown(&removed.subject.0);
         let mut gone = None;
         if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
             if let Some(pos) = info
@@ -199,7 +199,7 @@ impl Evaluator {
             .filter(|l| index <= *l)
             .ok_or_else(|| out_of_range("grant", index))?;
         let removed = self.dir.doc.grants.swap_remove(index);
-        let s = self.dir.subjects.get(&removed.subject.0).unwrap_or(NONE);
+        let s = self.dir.subject_or_unknown(&removed.subject.0);
         if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
             info.sources
                 .retain(|x| x.origin != Origin::Grant(index as u32));
@@ -274,7 +274,7 @@ impl Evaluator {
                     .and_then(|s| self.dir.subject_info.get_mut(s as usize))
                 {
                     info.kind = SubjectKind::User;
-                    info.key = NONE;
+                    info.key = NO_KEY;
                 }
             }
             return Err(first(errs));
@@ -312,7 +312,7 @@ impl Evaluator {
             .and_then(|s| self.dir.subject_info.get_mut(s as usize))
         {
             info.kind = SubjectKind::User;
-            info.key = NONE;
+            info.key = NO_KEY;
         }
         if index != last {
             if let Some(k) = self.dir.keys.get_mut(index) {
@@ -333,7 +333,7 @@ impl Evaluator {
     fn renumber(&mut self, from: Origin, to: Origin, subject: Option<String>) {
         let s = subject
             .and_then(|id| self.dir.subjects.get(&id))
-            .unwrap_or(NONE);
+            .unwrap_or(UNKNOWN_SUBJECT);
         if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
             for src in info.sources.iter_mut().filter(|x| x.origin == from) {
                 src.origin = to;

@@ -4,7 +4,7 @@
 //! appear only when the policy itself names them (forbid scopes) or a key's owner holds
 //! something there, and then as unreachable placeholders that keep ancestry exact.
 
-use crate::directory::{build_scopes, Directory, Origin, NONE};
+use crate::directory::{build_scopes, Directory, ForbidScope, Origin, NO_PARENT};
 use crate::error::{Error, ErrorCode, Result};
 use crate::eval::Evaluator;
 use crate::limits;
@@ -110,7 +110,7 @@ impl Evaluator {
     pub fn snapshot(&self, subject: &str) -> Snapshot {
         let d = &self.dir;
         let doc = &d.doc;
-        let s = d.subjects.get(subject).unwrap_or(NONE);
+        let s = d.subject_or_unknown(subject);
         let key = self.key_of(s);
         let owner = key.map_or(s, |k| k.owner);
         let own = d
@@ -130,8 +130,13 @@ impl Evaluator {
             }
         }
         for &sc in &d.scopes.preorder {
-            let p = d.scopes.parent.get(sc as usize).copied().unwrap_or(NONE);
-            if p != NONE && reach.get(p as usize).copied().unwrap_or(false) {
+            let p = d
+                .scopes
+                .parent
+                .get(sc as usize)
+                .copied()
+                .unwrap_or(NO_PARENT);
+            if p != NO_PARENT && reach.get(p as usize).copied().unwrap_or(false) {
                 if let Some(x) = reach.get_mut(sc as usize) {
                     *x = true;
                 }
@@ -142,9 +147,10 @@ impl Evaluator {
         let mut placeholders: Vec<u32> = d
             .forbid_scopes
             .iter()
-            .flatten()
-            .copied()
-            .filter(|x| *x != NONE)
+            .filter_map(|f| match f {
+                ForbidScope::At(s) => Some(*s),
+                ForbidScope::Everywhere | ForbidScope::Nowhere => None,
+            })
             .collect();
         if key.is_some() {
             placeholders.extend(own.iter().map(|x| x.scope));
@@ -155,8 +161,13 @@ impl Evaluator {
             }
         }
         let nearest_kept = |mut x: u32| loop {
-            x = d.scopes.parent.get(x as usize).copied().unwrap_or(NONE);
-            if x == NONE || keep.get(x as usize).copied().unwrap_or(false) {
+            x = d
+                .scopes
+                .parent
+                .get(x as usize)
+                .copied()
+                .unwrap_or(NO_PARENT);
+            if x == NO_PARENT || keep.get(x as usize).copied().unwrap_or(false) {
                 return x;
             }
         };
@@ -170,7 +181,7 @@ impl Evaluator {
                 let parent = nearest_kept(sc);
                 SnapshotScope {
                     id: d.scopes.name(sc).to_owned(),
-                    parent: (parent != NONE).then(|| d.scopes.name(parent).to_owned()),
+                    parent: (parent != NO_PARENT).then(|| d.scopes.name(parent).to_owned()),
                     kind: if reachable {
                         d.scopes.kind.get(sc as usize).cloned().flatten()
                     } else {

@@ -53,13 +53,13 @@ pub fn check(eval: &Evaluator, query: &str) -> Outcome<String> {
 }
 
 /// Whether a query (`QueryDoc` JSON) is allowed: the slow path, for queries with a context or a
-/// resource. The core has no `can` over a `QueryDoc`, so this decides through `check_doc`.
+/// resource.
 ///
 /// # Errors
 /// As [`check`].
 pub fn can(eval: &Evaluator, query: &str) -> Outcome<bool> {
     let q: QueryDoc = decode("query", query)?;
-    Ok(eval.check_doc(&q)?.allowed)
+    Ok(eval.can_doc(&q)?)
 }
 
 /// A bulk request: `allowed_actions` uses `scope`, `scopes_where` uses `action`.
@@ -272,55 +272,28 @@ pub fn millis(now_ms: f64) -> Option<Timestamp> {
 }
 
 /// Decides `(action, scope)` pairs, given as interleaved handles, for one subject: `1` allowed,
-/// `0` not. An odd trailing handle is ignored.
+/// `0` not ([`Evaluator::can_many`]).
 pub fn can_many(eval: &Evaluator, subject: u32, pairs: &[u32], now: Option<Timestamp>) -> Vec<u8> {
-    pairs
-        .chunks_exact(2)
-        .map(|p| match p {
-            [action, scope] => u8::from(eval.can_prepared(subject, *action, *scope, now)),
-            _ => 0,
-        })
-        .collect()
+    eval.can_many(subject, pairs, now)
 }
 
 /// The actions `subject` may do at `scope` with no context, no resource and no time, as a
-/// bitset: bit `a % 32` of word `a / 32` for action id `a`, each decided by
-/// [`Evaluator::can_prepared`]. The SDK fills its decision cache with one call per (subject,
-/// scope) and answers every later check there with a bit test in JavaScript.
+/// bitset by action id ([`Evaluator::allowed_bits`]). The SDK fills its decision cache with one
+/// call per (subject, scope) and answers every later check there with a bit test in JavaScript.
 pub fn allowed_bits(eval: &Evaluator, subject: u32, scope: u32) -> Vec<u32> {
-    let actions = eval.policy().action_names().count() as u32;
-    let mut bits = vec![0u32; actions.div_ceil(32) as usize];
-    for a in 0..actions {
-        if eval.can_prepared(subject, a, scope, None) {
-            if let Some(w) = bits.get_mut((a / 32) as usize) {
-                *w |= 1 << (a % 32);
-            }
-        }
-    }
-    bits
+    eval.allowed_bits(subject, scope)
 }
 
-/// Handles of the subjects that are expiring API keys: the SDK reads the clock only for these.
-/// The core has no handle-level query for it, so it is read from the directory document.
+/// Handles of the subjects that are expiring API keys ([`Evaluator::expiring_subjects`]): the
+/// SDK reads the clock only for these.
 pub fn expiring_subjects(eval: &Evaluator) -> Vec<u32> {
-    eval.directory()
-        .doc()
-        .api_keys
-        .iter()
-        .filter(|k| k.expires_at.is_some())
-        .map(|k| eval.subject_handle(&k.id.0))
-        .collect()
+    eval.expiring_subjects()
 }
 
-/// Ids of the actions with `distinct_from`: they need a resource, so never take the fast path.
+/// Ids of the actions with `distinct_from` ([`Policy::actions_needing_resource`]): they need a
+/// resource, so never take the fast path.
 pub fn actions_needing_resource(policy: &Policy) -> Vec<u32> {
-    policy
-        .doc()
-        .actions
-        .iter()
-        .filter(|(_, a)| a.distinct_from.is_some())
-        .filter_map(|(name, _)| policy.action_id(name))
-        .collect()
+    policy.actions_needing_resource()
 }
 
 /// Decodes an input; an error is tagged with the input it came from.

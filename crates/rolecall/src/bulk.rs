@@ -439,7 +439,9 @@ impl Evaluator {
     }
 }
 
-/// Counts what [`Evaluator::for_each_effective`] visits: (pairs, permissions held).
+/// Counts what [`Evaluator::for_each_effective`] visits: (pairs, permissions held). The walk of
+/// the effective report without its names, for benchmarks: behind the `gen` feature.
+#[cfg(feature = "gen")]
 pub fn count_effective(eval: &Evaluator) -> (usize, usize) {
     let mut pairs = 0;
     let mut held = 0;

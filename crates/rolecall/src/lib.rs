@@ -27,6 +27,30 @@
 //! assert_eq!(d.message, "Requires Authorize on Transfers");
 //! # Ok::<(), rolecall::Error>(())
 //! ```
+//!
+//! # Module map
+//!
+//! Inputs, from text to compiled values:
+//! - `tree`: the located tree (YAML or JSON text into nodes with lines and columns), read by
+//!   `json` (the located JSON reader) and decoded by `de` into the document types of [`model`];
+//! - `error`: [`Error`] and the helpers every compiling module reports with; [`limits`]: the
+//!   documented maxima; `names`: the name rules and interning; `bitset`: the set arenas;
+//!   `time`: [`Timestamp`];
+//! - `policy/`: the compiled [`Policy`] (compile by part, roles, constraints, forbid rules,
+//!   graph walks, canonical form and hash);
+//! - `directory/`: the compiled [`Directory`] (scope tree, sources, interning, constraint
+//!   checks).
+//!
+//! [`Evaluator`] is one type whose methods live by job:
+//! - `eval/`: the evaluator, the query and decision types, resolving, deciding (the hot path),
+//!   explaining, and the prepared fast path over integer handles;
+//! - `bulk`: allowed actions, scopes where, the effective report, traces;
+//! - `admin`: `can_assign`, `can_revoke`, `can_copy`;
+//! - `live`: adding and removing assignments, grants and API keys in place;
+//! - `snapshot`: one subject's [`Snapshot`], and evaluators built from one.
+//!
+//! Beside them: `diff` (access review), [`testfile`] (policy test files), `gen` (seeded cases,
+//! behind the `gen` feature).
 #![deny(missing_docs)]
 
 mod admin;
@@ -51,7 +75,9 @@ mod time;
 mod tree;
 
 pub use admin::copy_allocation;
-pub use bulk::{count_effective, EffectiveEntry, SourceTrace, Trace};
+#[cfg(feature = "gen")]
+pub use bulk::count_effective;
+pub use bulk::{EffectiveEntry, SourceTrace, Trace};
 pub use diff::{diff, AccessChange, AccessDiff};
 pub use directory::Directory;
 pub use error::{Error, ErrorCode, Location, Result};

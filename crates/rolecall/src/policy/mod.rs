@@ -173,6 +173,18 @@ impl Policy {
         self.action_ix.get(name)
     }
 
+    /// Ids of the actions with `distinct_from`, in id order: they need a resource, so the
+    /// prepared fast path ([`crate::Evaluator::can_prepared`]) always denies them.
+    pub fn actions_needing_resource(&self) -> Vec<u32> {
+        (0..self.actions.len() as u32)
+            .filter(|a| {
+                self.actions
+                    .get(*a as usize)
+                    .is_some_and(|x| x.distinct_from.is_some())
+            })
+            .collect()
+    }
+
     pub(crate) fn action_name(&self, action: u32) -> &str {
         self.actions
             .get(action as usize)

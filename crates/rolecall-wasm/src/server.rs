@@ -1,0 +1,136 @@
+//! The server build's exports (the `server` feature, on in the Node build, off in the browser's
+//! lean one): the access review, administration checks, live directory updates, the directory
+//! document, diff and policy test files. Each is decode, call, encode through [`crate::ffi`].
+
+use crate::{ffi, js, Evaluator, JsResult};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+impl Evaluator {
+    /// Effective permissions of every subject at every scope, as JSON.
+    ///
+    /// # Errors
+    /// Never in practice.
+    #[wasm_bindgen(js_name = effectivePermissions)]
+    pub fn effective_permissions(&self) -> JsResult<String> {
+        js(ffi::effective_permissions(&self.inner))
+    }
+
+    /// May an actor assign a role (request JSON)? A JSON decision.
+    ///
+    /// # Errors
+    /// `unknown_role`, `unknown_scope`, `unknown_dimension`.
+    #[wasm_bindgen(js_name = canAssign)]
+    pub fn can_assign(&self, request: &str) -> JsResult<String> {
+        js(ffi::can_assign(&self.inner, request))
+    }
+
+    /// May an actor revoke an assignment (request JSON)? A JSON decision.
+    ///
+    /// # Errors
+    /// As `canAssign`, and `unknown_assignment`.
+    #[wasm_bindgen(js_name = canRevoke)]
+    pub fn can_revoke(&self, request: &str) -> JsResult<String> {
+        js(ffi::can_revoke(&self.inner, request))
+    }
+
+    /// May an actor copy one subject's allocation onto another (request JSON)? A JSON decision.
+    ///
+    /// # Errors
+    /// As `canAssign`.
+    #[wasm_bindgen(js_name = canCopy)]
+    pub fn can_copy(&self, request: &str) -> JsResult<String> {
+        js(ffi::can_copy(&self.inner, request))
+    }
+
+    /// Adds an assignment (JSON); its index.
+    ///
+    /// # Errors
+    /// The validation error; nothing changes.
+    #[wasm_bindgen(js_name = addAssignment)]
+    pub fn add_assignment(&mut self, assignment: &str) -> JsResult<u32> {
+        js(ffi::add_assignment(&mut self.inner, assignment))
+    }
+
+    /// Removes assignment `index`; the removed one as JSON.
+    ///
+    /// # Errors
+    /// `unknown_assignment`.
+    #[wasm_bindgen(js_name = removeAssignment)]
+    pub fn remove_assignment(&mut self, index: u32) -> JsResult<String> {
+        js(ffi::remove_assignment(&mut self.inner, index))
+    }
+
+    /// Adds a direct grant (JSON); its index.
+    ///
+    /// # Errors
+    /// The validation error; nothing changes.
+    #[wasm_bindgen(js_name = addGrant)]
+    pub fn add_grant(&mut self, grant: &str) -> JsResult<u32> {
+        js(ffi::add_grant(&mut self.inner, grant))
+    }
+
+    /// Removes direct grant `index`; the removed one as JSON.
+    ///
+    /// # Errors
+    /// `unknown_assignment`.
+    #[wasm_bindgen(js_name = removeGrant)]
+    pub fn remove_grant(&mut self, index: u32) -> JsResult<String> {
+        js(ffi::remove_grant(&mut self.inner, index))
+    }
+
+    /// Adds an API key (JSON).
+    ///
+    /// # Errors
+    /// The validation error; nothing changes.
+    #[wasm_bindgen(js_name = addApiKey)]
+    pub fn add_api_key(&mut self, key: &str) -> JsResult<()> {
+        js(ffi::add_api_key(&mut self.inner, key))
+    }
+
+    /// Removes the API key `id`; the removed one as JSON.
+    ///
+    /// # Errors
+    /// `unknown_assignment`.
+    #[wasm_bindgen(js_name = removeApiKey)]
+    pub fn remove_api_key(&mut self, id: &str) -> JsResult<String> {
+        js(ffi::remove_api_key(&mut self.inner, id))
+    }
+
+    /// The current directory document, as JSON.
+    ///
+    /// # Errors
+    /// Never in practice.
+    pub fn directory(&self) -> JsResult<String> {
+        js(ffi::directory(&self.inner))
+    }
+}
+
+/// Permissions gained and lost from `before` to `after`, as JSON.
+///
+/// # Errors
+/// Never in practice.
+#[wasm_bindgen]
+pub fn diff(before: &Evaluator, after: &Evaluator) -> JsResult<String> {
+    js(ffi::diff(&before.inner, &after.inner))
+}
+
+/// Runs a policy test file. `loader(path)` returns the text of a path the file names, or throws
+/// a string message.
+///
+/// # Errors
+/// When the file, its policy or its directory does not load.
+#[wasm_bindgen(js_name = runTestFile)]
+pub fn run_test_file(text: &str, loader: &js_sys::Function) -> JsResult<String> {
+    let mut load = |path: &str| -> Result<String, String> {
+        match loader.call1(&JsValue::NULL, &JsValue::from_str(path)) {
+            Ok(v) => v
+                .as_string()
+                .ok_or_else(|| "the loader did not return a string".to_owned()),
+            Err(e) => Err(e
+                .as_string()
+                .unwrap_or_else(|| "the loader failed".to_owned())),
+        }
+    };
+    js(ffi::run_test_file(text, &mut load))
+}

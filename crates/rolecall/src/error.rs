@@ -6,7 +6,6 @@
 
 use crate::limits;
 use crate::names::is_name;
-use crate::tree::Node;
 use std::fmt;
 
 /// The machine-readable kind of an [`Error`]. The string forms (`unknown_action`, ...) are the
@@ -339,22 +338,6 @@ pub(crate) fn first(mut errs: Vec<Error>) -> Error {
     } else {
         errs.swap_remove(0)
     }
-}
-
-/// Attaches the line and column of an error's path, looked up in the parsed text.
-pub(crate) fn locate(mut e: Error, node: &Node) -> Error {
-    if e.location.is_none() {
-        // When the error names the path's last key (`unknown resource `refundz``), the key is
-        // the offending text; otherwise the value is (`role: ghost`).
-        let last_key = e.path.rsplit(['.', ']']).next().unwrap_or("");
-        let names_key = !last_key.is_empty() && e.message.contains(&format!("`{last_key}`"));
-        e.location = Some(if names_key {
-            node.locate_key(&e.path)
-        } else {
-            node.locate(&e.path)
-        });
-    }
-    e
 }
 
 /// `Result` with rolecall's [`Error`].

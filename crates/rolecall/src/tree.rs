@@ -113,6 +113,22 @@ impl Node {
         self.walk(path).0.loc
     }
 
+    /// The error with the line and column of its path attached (unless it has them already).
+    pub(crate) fn place(&self, mut e: Error) -> Error {
+        if e.location.is_none() {
+            // When the error names the path's last key (`unknown resource `refundz``), the key is
+            // the offending text; otherwise the value is (`role: ghost`).
+            let last_key = e.path.rsplit(['.', ']']).next().unwrap_or("");
+            let names_key = !last_key.is_empty() && e.message.contains(&format!("`{last_key}`"));
+            e.location = Some(if names_key {
+                self.locate_key(&e.path)
+            } else {
+                self.locate(&e.path)
+            });
+        }
+        e
+    }
+
     /// The node at `path` and whether it exists, or its nearest existing ancestor and `false`.
     fn walk(&self, path: &str) -> (&Node, bool) {
         let mut node = self;

@@ -20,7 +20,7 @@ pub(crate) use scopes::{build_scopes, Scopes, NO_PARENT};
 pub(crate) use sources::{Origin, Source, NO_ROLE};
 
 use crate::bitset::SetArena;
-use crate::error::{first, locate, over_limit, unknown, Error, ErrorCode, Result};
+use crate::error::{first, over_limit, unknown, Error, ErrorCode, Result};
 use crate::limits;
 use crate::model::{DirectoryDoc, SubjectKind};
 use crate::names::IdMap;
@@ -107,7 +107,7 @@ impl Directory {
         if text.trim_start().starts_with('{') {
             if let Ok(d) = serde_json::from_str::<DirectoryDoc>(text) {
                 return Self::from_doc(policy, d).map_err(|errs| match tree::parse(text) {
-                    Ok(node) => errs.into_iter().map(|e| locate(e, &node)).collect(),
+                    Ok(node) => errs.into_iter().map(|e| node.place(e)).collect(),
                     Err(_) => errs,
                 });
             }
@@ -118,8 +118,7 @@ impl Directory {
 
     pub(crate) fn from_node(policy: &Policy, node: &Node) -> Result<Directory, Vec<Error>> {
         let d: DirectoryDoc = crate::de::from_node(node).map_err(|e| vec![e])?;
-        Self::from_doc(policy, d)
-            .map_err(|errs| errs.into_iter().map(|e| locate(e, node)).collect())
+        Self::from_doc(policy, d).map_err(|errs| errs.into_iter().map(|e| node.place(e)).collect())
     }
 
     /// Compiles a directory document against `policy`.

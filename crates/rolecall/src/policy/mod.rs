@@ -23,7 +23,7 @@ mod roles;
 pub(crate) use canonical::PolicyIdentity;
 
 use crate::bitset::Bits;
-use crate::error::{first, locate, Error, Result};
+use crate::error::{first, Error, Result};
 use crate::model::{PolicyDoc, SubjectKind};
 use crate::names::IdMap;
 use crate::tree::{self, Node};
@@ -126,7 +126,7 @@ impl Policy {
 
     pub(crate) fn from_node(node: &Node) -> Result<Policy, Vec<Error>> {
         let doc: PolicyDoc = crate::de::from_node(node).map_err(|e| vec![e])?;
-        Self::compile(doc).map_err(|errs| errs.into_iter().map(|e| locate(e, node)).collect())
+        Self::compile(doc).map_err(|errs| errs.into_iter().map(|e| node.place(e)).collect())
     }
 
     /// Compiles a policy document (already decoded, e.g. built in code).

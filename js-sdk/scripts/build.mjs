@@ -44,24 +44,25 @@ copyFileSync(join(pkg, 'web', 'rolecall_wasm.js'), join(dist, 'wasm', 'web.js'))
 copyFileSync(join(pkg, 'web', 'rolecall_wasm.d.ts'), join(dist, 'wasm', 'web.d.ts'));
 
 // Node's entries, one file each: `rolecall` (dist/node.mjs, dist/node.cjs) with the SDK and the
-// generated loader inside, and `rolecall/node` (dist/node-enforce.*) importing those, so both
-// share one Evaluator and one RolecallError (instanceof holds across them). Browsers and
-// bundlers keep the per-module dist/esm. The loader's default `init` (fetching the .wasm by
-// `import.meta.url`) is never called in Node: the entries pass the bytes to `initSync`.
+// generated loader inside, and `rolecall/node` (src/node.ts, bundled as dist/node-enforce.*,
+// since dist/node.* is the main entry) importing those, so both share one Evaluator and one
+// RolecallError (instanceof holds across them). Browsers and bundlers keep the per-module
+// dist/esm. The loader's default `init` (fetching the .wasm by `import.meta.url`) is never called
+// in Node: the entries pass the bytes to `initSync`.
 const sdkEntry = (file) => ({
   name: 'sdk-entry',
   setup(b) {
     b.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: `./${file}`, external: true }));
   },
 });
-for (const [format, ext, main, enforce] of [
-  ['esm', 'mjs', 'node.mjs', 'esm/enforce.js'],
-  ['cjs', 'cjs', 'node.cjs', 'cjs/enforce.js'],
+for (const [format, ext, main, subpath] of [
+  ['esm', 'mjs', 'node.mjs', 'esm/node.js'],
+  ['cjs', 'cjs', 'node.cjs', 'cjs/node.js'],
 ]) {
   const common = { bundle: true, platform: 'node', target: 'node18', format, keepNames: true, logLevel: 'warning' };
   const quiet = { logOverride: { 'empty-import-meta': 'silent' } };
   await build({ ...common, ...quiet, entryPoints: [join(dist, main)], outfile: join(dist, main), allowOverwrite: true });
-  await build({ ...common, entryPoints: [join(dist, enforce)], outfile: join(dist, `node-enforce.${ext}`), plugins: [sdkEntry(main)] });
+  await build({ ...common, entryPoints: [join(dist, subpath)], outfile: join(dist, `node-enforce.${ext}`), plugins: [sdkEntry(main)] });
 }
 
 // The generated module must still have the shape src/binding.ts describes.

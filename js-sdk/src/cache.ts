@@ -1,7 +1,7 @@
 // The decision cache behind the fast path: for each subject, and each scope asked about, the
 // bitset of the actions allowed there with no context, no resource and no time. One call into
 // WebAssembly fills a scope (the core decides every action there); every later check at that
-// scope is a bit test in JavaScript and never crosses the boundary.
+// scope is a bit test in JavaScript (`allows`, the only one) and never crosses the boundary.
 //
 // Not cached: expiring API keys (their answers change with time; they keep the numbers-only call
 // with the clock) and actions with `distinct_from` (the callers never ask the bits about them:
@@ -38,18 +38,17 @@ export interface CachedSubject {
 export class DecisionCache {
   /** Bumped by every live update and every eviction: entries copied before are stale. */
   version = 0;
-  /** Every subject's table (read directly by the fast path; replaced when it grows: read it
-   * here, do not keep it). */
-  arena: Uint32Array;
+  /** Every subject's table (replaced when it grows). */
+  private arena: Uint32Array;
   /** Actions in the policy: the filled bit of a slot is bit number `actions`. */
   readonly actions: number;
   /** Words per slot. */
-  readonly stride: number;
+  private readonly stride: number;
   /** Slots per subject: scope handles below it are cached. */
-  readonly slots: number;
+  private readonly slots: number;
   /** The word of a slot holding its filled bit, and that bit. */
-  readonly filledAt: number;
-  readonly filledBit: number;
+  private readonly filledAt: number;
+  private readonly filledBit: number;
   readonly #ffi: NativeEvaluator;
   /** Words per subject. */
   readonly #table: number;
@@ -89,7 +88,8 @@ export class DecisionCache {
 
   /**
    * Whether the subject whose table starts at `base` may do `action` at `scope` (handles,
-   * converted as the binding converts them: an id it does not know is `false`).
+   * converted as the binding converts them: an id it does not know is `false`). The bit test of
+   * every fast check: kept this small so V8 inlines it into its callers.
    */
   allows(base: number, subject: number, action: number, scope: number): boolean {
     const a = action >>> 0;
@@ -99,13 +99,11 @@ export class DecisionCache {
       const t = this.arena;
       if ((t[at + this.filledAt] & this.filledBit) !== 0) return ((t[at + (a >>> 5)] >>> (a & 31)) & 1) === 1;
     }
-    return this.miss(base, subject, action, scope);
+    return this.#miss(base, subject, a, s);
   }
 
   /** `allows` where the bits are not there yet: fills the slot (one call), or asks the core. */
-  miss(base: number, subject: number, action: number, scope: number): boolean {
-    const a = action >>> 0;
-    const s = scope >>> 0;
+  #miss(base: number, subject: number, a: number, s: number): boolean {
     if (a >= this.actions) return false;
     if (s >= this.slots) return this.#ffi.canPrepared(subject, a, s, NaN);
     const at = base + s * this.stride;

@@ -72,7 +72,7 @@ export function applyPermissions<S extends Schema = Schema>(
   options: ApplyOptions<S> = {},
 ): ApplyReport {
   // A store memoizes per version; bare permissions decide each time.
-  const source = permissions as { check(action: string, options: GateOptions<S>): Decision };
+  const source = permissions as { check(action: string, scope: string, options: GateOptions<S>): Decision };
   const report: ApplyReport = { allowed: 0, disabled: 0, hidden: 0, errors: [] };
   const elements: Element[] = [];
   if (root instanceof Element && root.hasAttribute(ACTION)) elements.push(root);
@@ -83,8 +83,7 @@ export function applyPermissions<S extends Schema = Schema>(
       const scope = el.closest(`[${SCOPE}]`)?.getAttribute(SCOPE) ?? options.scope;
       if (scope === undefined || scope === '') throw new Error(`no scope for \`${el.getAttribute(ACTION)}\``);
       const { context, resource } = attributes(el);
-      decision = source.check(el.getAttribute(ACTION) ?? '', {
-        scope,
+      decision = source.check(el.getAttribute(ACTION) ?? '', scope, {
         context: { ...options.context, ...context } as QueryContext<S>,
         resource,
       });

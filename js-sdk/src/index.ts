@@ -4,8 +4,9 @@
 export { init, type InitInput } from './binding.js';
 export { RolecallError, type ErrorCode, type ErrorData } from './errors.js';
 export { Policy } from './policy.js';
-export { Evaluator, PreparedSubject } from './evaluator.js';
-export { Permissions, type PermissionOptions } from './permissions.js';
+export { Evaluator } from './evaluator.js';
+export { PreparedSubject } from './prepared.js';
+export { Permissions } from './permissions.js';
 export { diff, runTestFile } from './tools.js';
 export type {
   AccessChange,
@@ -16,6 +17,7 @@ export type {
   AssignRequest,
   BulkOptions,
   CaseResult,
+  CheckOptions,
   CopyRequest,
   Decision,
   DirectoryDocument,
@@ -23,8 +25,8 @@ export type {
   EffectiveEntry,
   Grant,
   GrantSource,
+  ManyOptions,
   QueryContext,
-  QueryOptions,
   Reason,
   Schema,
   ScopeNode,

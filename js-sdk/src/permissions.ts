@@ -1,17 +1,16 @@
 // The browser's view: one subject's permissions from the snapshot the server sent. Client-side
 // gating is a convenience for the interface (hide or disable a button); the server enforces.
 
-import { Evaluator, type PreparedSubject } from './evaluator.js';
+import { Evaluator } from './evaluator.js';
 import type { Policy } from './policy.js';
-import type { BulkOptions, Decision, QueryOptions, Schema, Snapshot, Target, Time } from './types.js';
-
-/** Where and how to decide, for one subject. */
-export type PermissionOptions<S extends Schema> = QueryOptions<S>;
+import type { PreparedSubject } from './prepared.js';
+import type { BulkOptions, CheckOptions, Decision, ManyOptions, Schema, Snapshot, Target } from './types.js';
 
 /**
- * An evaluator bound to the subject of a snapshot. It decides exactly as the server does at every
- * scope the subject can reach; any other scope is `out_of_scope`, never `unknown_scope` (the
- * client must not learn which scopes exist).
+ * An evaluator bound to the subject of a snapshot: its checks are the evaluator's with the
+ * subject left out. It decides exactly as the server does at every scope the subject can reach;
+ * any other scope is `out_of_scope`, never `unknown_scope` (the client must not learn which
+ * scopes exist).
  */
 export class Permissions<S extends Schema = Schema> {
   /** Whose permissions these are. */
@@ -40,19 +39,18 @@ export class Permissions<S extends Schema = Schema> {
     return new Permissions(evaluator, subject);
   }
 
-  /** May the subject do `action` in `options.scope`? (`can(action, scope)` for short.) */
-  can(action: Target<S>, options: PermissionOptions<S> | string): boolean {
-    if (typeof options === 'string') return this.#prepared.can(action, options);
-    return this.evaluator.can(this.subject, action, options);
+  /** May the subject do `action` in `scope`? `evaluator.can` without the subject. */
+  can(action: Target<S>, scope: string, options?: CheckOptions<S>): boolean {
+    return this.#prepared.can(action, scope, options);
   }
 
   /** The full decision, with the tooltip message. */
-  check(action: Target<S>, options: PermissionOptions<S> | string): Decision {
-    return this.evaluator.check(this.subject, action, typeof options === 'string' ? { scope: options } : options);
+  check(action: Target<S>, scope: string, options?: CheckOptions<S>): Decision {
+    return this.evaluator.check(this.subject, action, scope, options);
   }
 
   /** Many `[action, scope]` pairs in one call: `1` allowed, `0` not. */
-  canMany(pairs: ReadonlyArray<readonly [Target<S>, string]>, options: { now?: Time } = {}): Uint8Array {
+  canMany(pairs: ReadonlyArray<readonly [Target<S>, string]>, options?: ManyOptions): Uint8Array {
     return this.evaluator.canMany(this.subject, pairs, options);
   }
 

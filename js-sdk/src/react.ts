@@ -101,15 +101,16 @@ export function usePermissions<S extends Schema = Schema>(): PermissionsLike<S> 
 }
 
 /**
- * The decision for one control: `{ allowed, reason, message, ... }`, the same object until the
- * permissions change. `message` is the line to show ("Requires Authorize on Transfers").
+ * The decision for one control, `permissions.check(action, scope, options)` memoized:
+ * `{ allowed, reason, message, ... }`, the same object until the permissions change. `message`
+ * is the line to show ("Requires Authorize on Transfers").
  * @throws {RolecallError} input errors, such as a misspelt action (`unknown_action`) or a
  * maker-checker action without its `resource` (`missing_resource_attribute`).
  */
-export function useCan<S extends Schema = Schema>(action: Target<S>, options: GateOptions<S>): Decision {
+export function useCan<S extends Schema = Schema>(action: Target<S>, scope: string, options?: GateOptions<S>): Decision {
   const store = useStore<S>('useCan');
   useVersion(store);
-  return store.check(action, options);
+  return store.check(action, scope, options);
 }
 
 /** Every reachable scope where the subject may do `action`, in tree order (a tenant switcher). */
@@ -119,7 +120,7 @@ export function useScopesWhere<S extends Schema = Schema>(action: S['action'], o
   return store.scopesWhere(action, options);
 }
 
-/** Props of `<Can>`. */
+/** Props of `<Can>`: `useCan`'s arguments by name. */
 export interface CanProps<S extends Schema = Schema> {
   action: Target<S>;
   scope: string;
@@ -164,7 +165,7 @@ function swallow(e: SyntheticEvent): void {
  */
 export function Can<S extends Schema = Schema>(props: CanProps<S>): ReactElement | null {
   const { action, scope, context, resource, mode = 'disable', fallback = null, children } = props;
-  const decision = useCan<S>(action, { scope, context, resource });
+  const decision = useCan<S>(action, scope, { context, resource });
   const id = useId();
   if (typeof children === 'function') return createElement(Fragment, null, children(decision));
   const child = Children.only(children);

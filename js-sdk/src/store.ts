@@ -4,7 +4,7 @@
 // current version, so a page with hundreds of gated controls asks the core once per control.
 
 import type { Permissions } from './permissions.js';
-import type { BulkOptions, Decision, QueryOptions, Schema, Target } from './types.js';
+import type { BulkOptions, CheckOptions, Decision, Schema, Target } from './types.js';
 
 /** What the store needs of a `Permissions` (a structural type, so tests may pass a fake). */
 export type PermissionsLike<S extends Schema = Schema> = Pick<
@@ -12,8 +12,8 @@ export type PermissionsLike<S extends Schema = Schema> = Pick<
   'subject' | 'check' | 'scopesWhere' | 'allowedActions'
 >;
 
-/** Where and how to decide one control: `scope` is required, the rest as in `check`. */
-export type GateOptions<S extends Schema = Schema> = Omit<QueryOptions<S>, 'now'>;
+/** The optional part of one control's check: as `check`'s, without `now` (memoized per version). */
+export type GateOptions<S extends Schema = Schema> = Omit<CheckOptions<S>, 'now'>;
 
 /** Past this many memoized answers in one version the memo starts over (a bound, not a tuning). */
 const MEMO_LIMIT = 10_000;
@@ -68,16 +68,16 @@ export class PermissionStore<S extends Schema = Schema> {
   getVersion = (): number => this.#version;
 
   /**
-   * The decision for one control, memoized for this version: the same object until the
-   * permissions change.
+   * The decision for one control, `permissions.check(action, scope, options)` memoized for this
+   * version: the same object until the permissions change.
    * @throws {RolecallError} input errors (`unknown_action`, `missing_resource_attribute`, ...):
    * a typo in a page is a bug to see, not a control to hide silently.
    */
-  check(action: Target<S>, options: GateOptions<S>): Decision {
-    const key = gateKey(action, options);
+  check(action: Target<S>, scope: string, options: GateOptions<S> = {}): Decision {
+    const key = gateKey(action, scope, options);
     let d = this.#decisions.get(key);
     if (d === undefined) {
-      d = this.#permissions.check(action, options);
+      d = this.#permissions.check(action, scope, options);
       if (this.#decisions.size >= MEMO_LIMIT) this.#decisions.clear();
       this.#decisions.set(key, d);
     }
@@ -103,8 +103,8 @@ export function createPermissionStore<S extends Schema>(permissions: Permissions
 }
 
 /** The memo key of one control: action, scope, and context and resource with sorted keys. */
-export function gateKey(action: string, o: GateOptions<Schema>): string {
-  return `${action}\u0000${o.scope}\u0000${stable(o.context)}\u0000${stable(o.resource)}`;
+export function gateKey(action: string, scope: string, o: GateOptions<Schema>): string {
+  return `${action}\u0000${scope}\u0000${stable(o.context)}\u0000${stable(o.resource)}`;
 }
 
 function stable(o: object | undefined): string {

@@ -28,20 +28,22 @@ export type Time = Date | number | string | null;
 /** Context qualifiers of a query: dimension to one value, or `"*"` for any value. */
 export type QueryContext<S extends Schema> = Partial<Record<S['dimension'], string>>;
 
-/** The rest of a query: where, and optionally context, resource attributes and time. */
-export interface QueryOptions<S extends Schema = Schema> {
-  scope: string;
+/**
+ * The optional part of a check, after its positional `(subject, action, scope)`: context
+ * qualifiers, resource attributes and time (docs/api.md).
+ */
+export interface CheckOptions<S extends Schema = Schema> {
   context?: QueryContext<S>;
   /** Attributes of the resource acted on (for `distinct_from`, e.g. `{ created_by: 'bob' }`). */
   resource?: Record<string, string>;
   now?: Time;
 }
 
-/** Options of the bulk forms. */
-export interface BulkOptions<S extends Schema = Schema> {
-  context?: QueryContext<S>;
-  now?: Time;
-}
+/** The optional part of the bulk forms (`allowedActions`, `scopesWhere`): no resource there. */
+export type BulkOptions<S extends Schema = Schema> = Omit<CheckOptions<S>, 'resource'>;
+
+/** The optional part of `canMany`: its pairs give actions and scopes, the time is shared. */
+export type ManyOptions = Pick<CheckOptions, 'now'>;
 
 /** Why a decision came out as it did (SPEC 3 and 4). */
 export type Reason =

@@ -50,43 +50,50 @@ test('a directory error names the directory', () => {
 
 test('input errors are errors, not denials, on both paths', () => {
   const code = (f) => { try { f(); return 'no error'; } catch (e) { return e.code; } };
-  assert.equal(code(() => ev.can('oscar', 'refunds.crate', { scope: 'org' })), 'unknown_action');
-  assert.equal(code(() => ev.can('oscar', 'refunds.create', { scope: 'nowhere' })), 'unknown_scope');
+  assert.equal(code(() => ev.can('oscar', 'refunds.crate', 'org')), 'unknown_action');
+  assert.equal(code(() => ev.can('oscar', 'refunds.create', 'nowhere')), 'unknown_scope');
   assert.equal(code(() => ev.prepare('oscar').can('refunds.create', 'nowhere')), 'unknown_scope');
-  assert.equal(code(() => ev.can('pedro', 'transfers.approve', { scope: 'org' })), 'missing_resource_attribute');
-  assert.equal(code(() => ev.can('key_legacy', 'webhooks.send_test', { scope: 'acme-cl', now: null })), 'missing_time');
-  assert.equal(code(() => ev.check('oscar', 'refunds.create', { scope: 'org', context: { planet: 'mars' } })), 'unknown_dimension');
-  const e = (() => { try { ev.can('oscar', 'refunds.crate', { scope: 'org' }); } catch (x) { return x; } })();
+  assert.equal(code(() => ev.can('pedro', 'transfers.approve', 'org')), 'missing_resource_attribute');
+  assert.equal(code(() => ev.can('key_legacy', 'webhooks.send_test', 'acme-cl', { now: null })), 'missing_time');
+  assert.equal(code(() => ev.check('oscar', 'refunds.create', 'org', { context: { planet: 'mars' } })), 'unknown_dimension');
+  const e = (() => { try { ev.can('oscar', 'refunds.crate', 'org'); } catch (x) { return x; } })();
   assert.equal(e.help, 'did you mean `refunds.create`?');
 });
 
+test('a scope given as an option (not the call shape) is an input error on every path', () => {
+  const wrong = { scope: 'org' };
+  for (const f of [() => ev.can('oscar', 'refunds.create', wrong), () => ev.check('oscar', 'refunds.create', wrong), () => ev.prepare('oscar').can('refunds.create', wrong)]) {
+    assert.throws(f, (e) => e instanceof RolecallError && e.code === 'invalid_value' && e.path === 'scope');
+  }
+});
+
 test('an unknown subject holds nothing: false, not an error', () => {
-  assert.equal(ev.can('mallory', 'refunds.create', { scope: 'org' }), false);
+  assert.equal(ev.can('mallory', 'refunds.create', 'org'), false);
   assert.equal(ev.prepare('mallory').can('refunds.create', 'org'), false);
 });
 
 test('check explains: reason, tooltip message, sources or missing', () => {
-  const d = ev.check('oscar', 'refunds.create', { scope: 'acme-cl' });
+  const d = ev.check('oscar', 'refunds.create', 'acme-cl');
   assert.equal(d.allowed, true);
   assert.equal(d.reason, 'granted');
   assert.equal(d.sources[0].kind, 'assignment');
   assert.deepEqual(d.missing, []);
-  const no = ev.check('sam', 'refunds.create', { scope: 'acme-cl' });
+  const no = ev.check('sam', 'refunds.create', 'acme-cl');
   assert.equal(no.reason, 'out_of_scope');
   assert.deepEqual(no.sources, []);
   assert.equal(typeof no.message, 'string');
-  const self = ev.check('pedro', 'transfers.approve', { scope: 'org', resource: { created_by: 'pedro' } });
+  const self = ev.check('pedro', 'transfers.approve', 'org', { resource: { created_by: 'pedro' } });
   assert.equal(self.reason, 'self_approval');
-  assert.equal(ev.check('pedro', 'transfers:authorize', { scope: 'org' }).allowed, true);
+  assert.equal(ev.check('pedro', 'transfers:authorize', 'org').allowed, true);
 });
 
 test('the clock is read for expiring API keys, and an explicit time wins', () => {
   // key_legacy expired on 2025-06-30.
-  assert.equal(ev.check('key_legacy', 'webhooks.send_test', { scope: 'acme-cl' }).reason, 'expired');
-  assert.equal(ev.can('key_legacy', 'webhooks.send_test', { scope: 'acme-cl', now: Date.parse('2025-01-01T00:00:00Z') }), true);
-  assert.equal(ev.can('key_legacy', 'webhooks.send_test', { scope: 'acme-cl', now: new Date('2025-01-01T00:00:00Z') }), true);
-  assert.equal(ev.can('key_legacy', 'webhooks.send_test', { scope: 'acme-cl', now: '2025-01-01T00:00:00Z' }), true);
-  assert.equal(ev.can('key_legacy', 'webhooks.send_test', { scope: 'acme-cl' }), false);
+  assert.equal(ev.check('key_legacy', 'webhooks.send_test', 'acme-cl').reason, 'expired');
+  assert.equal(ev.can('key_legacy', 'webhooks.send_test', 'acme-cl', { now: Date.parse('2025-01-01T00:00:00Z') }), true);
+  assert.equal(ev.can('key_legacy', 'webhooks.send_test', 'acme-cl', { now: new Date('2025-01-01T00:00:00Z') }), true);
+  assert.equal(ev.can('key_legacy', 'webhooks.send_test', 'acme-cl', { now: '2025-01-01T00:00:00Z' }), true);
+  assert.equal(ev.can('key_legacy', 'webhooks.send_test', 'acme-cl'), false);
 });
 
 test('prepared subjects, ids and batches agree with can', () => {
@@ -100,7 +107,7 @@ test('prepared subjects, ids and batches agree with can', () => {
   const ids = new Uint32Array(pairs.flatMap(([a, s]) => [ev.actionId(a), ev.scopeId(s)]));
   const byIds = p.canManyIds(ids);
   pairs.forEach(([a, s], i) => {
-    const want = ev.check('oscar', a, { scope: s }).allowed;
+    const want = ev.check('oscar', a, s).allowed;
     assert.equal(p.can(a, s), want, `${a} ${s}`);
     assert.equal(p.canIds(ev.actionId(a), ev.scopeId(s)), want, `${a} ${s}`);
     assert.equal(batch[i], want ? 1 : 0);
@@ -110,7 +117,7 @@ test('prepared subjects, ids and batches agree with can', () => {
   assert.equal(ev.actionId('nope.nothing'), undefined);
   // A malformed time is refused by the batch as by a single check.
   assert.throws(() => ev.canMany('oscar', pairs, { now: 'yesterday' }), RolecallError);
-  assert.throws(() => ev.can('oscar', pairs[0][0], { scope: pairs[0][1], now: 'yesterday' }), RolecallError);
+  assert.throws(() => ev.can('oscar', pairs[0][0], pairs[0][1], { now: 'yesterday' }), RolecallError);
 });
 
 test('bulk forms: allowed actions, scopes where, effective permissions', () => {
@@ -148,7 +155,7 @@ test('a browser decides from a snapshot; a stale one is policy_mismatch', () => 
   const perms = Permissions.fromSnapshot(policy, JSON.stringify(snap));
   assert.equal(perms.subject, 'sam');
   assert.equal(perms.can('refunds.create', 'acme-mx'), true);
-  assert.equal(perms.can('refunds.create', { scope: 'acme-cl' }), false);
+  assert.equal(perms.can('refunds.create', 'acme-cl'), false);
   // An unknown scope is out_of_scope from a snapshot: the client must not learn which exist.
   assert.equal(perms.check('refunds.create', 'atlantis').reason, 'out_of_scope');
   const newer = Policy.parse(policyText.replace('Refund a Payment', 'Refund a payment'));

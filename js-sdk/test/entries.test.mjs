@@ -19,8 +19,8 @@ const { Policy, Evaluator, RolecallError } = require('rolecall');
 const fs = require('node:fs');
 const ev = new Evaluator(Policy.parse(fs.readFileSync(${policyFile}, 'utf8')), fs.readFileSync(${directoryFile}, 'utf8'));
 let code;
-try { ev.can('oscar', 'nope.nothing', { scope: 'org' }); } catch (e) { code = e instanceof RolecallError && e.code; }
-console.log(ev.can('oscar', 'refunds.create', { scope: 'acme-cl' }), code);`;
+try { ev.can('oscar', 'nope.nothing', 'org'); } catch (e) { code = e instanceof RolecallError && e.code; }
+console.log(ev.can('oscar', 'refunds.create', 'acme-cl'), code);`;
 
 const esm = `
 import init, { Policy, Evaluator, RolecallError } from 'rolecall';
@@ -28,8 +28,8 @@ import { readFileSync } from 'node:fs';
 await init();
 const ev = new Evaluator(Policy.parse(readFileSync(${policyFile}, 'utf8')), readFileSync(${directoryFile}, 'utf8'));
 let code;
-try { ev.can('oscar', 'nope.nothing', { scope: 'org' }); } catch (e) { code = e instanceof RolecallError && e.code; }
-console.log(ev.can('oscar', 'refunds.create', { scope: 'acme-cl' }), code);`;
+try { ev.can('oscar', 'nope.nothing', 'org'); } catch (e) { code = e instanceof RolecallError && e.code; }
+console.log(ev.can('oscar', 'refunds.create', 'acme-cl'), code);`;
 
 test('CommonJS: require("rolecall") loads synchronously', () => {
   assert.equal(node(sdk, ['-e', cjs]), 'true unknown_action');
@@ -45,8 +45,8 @@ const enforceUse = (load) => `
 ${load}
 const fs = require('node:fs');
 const ev = new Evaluator(Policy.parse(fs.readFileSync(${policyFile}, 'utf8')), fs.readFileSync(${directoryFile}, 'utf8'));
-const a = enforce(ev, 'refunds.create', { subject: 'oscar', scope: 'acme-cl' });
-const b = enforce(ev, 'nope.nothing', { subject: 'oscar', scope: 'org' });
+const a = enforce(ev, 'oscar', 'refunds.create', 'acme-cl');
+const b = enforce(ev, 'oscar', 'nope.nothing', 'org');
 console.log(a.status, b.status, b.body.error.code);`;
 
 test('rolecall/node shares the main entry\'s classes: CommonJS and ES module', () => {

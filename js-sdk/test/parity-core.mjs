@@ -87,7 +87,7 @@ function expected(check) {
 }
 
 function optionsOf(q) {
-  return { scope: q.scope, context: q.context, resource: q.resource, now: q.now ?? null };
+  return { context: q.context, resource: q.resource, now: q.now ?? null };
 }
 
 /**
@@ -110,11 +110,11 @@ export function checkCase(lib, c, t) {
       const q = check.query;
       const target = q.action ?? q.permission;
       const want = expected(check);
-      const got = outcome(() => ev.check(q.subject, target, optionsOf(q)));
+      const got = outcome(() => ev.check(q.subject, target, q.scope, optionsOf(q)));
       t.checks++;
       if (!(JSON.stringify(got) === JSON.stringify(want) || deepEqual(got, want))) miss(t, c.seed, 'check', q, want, got);
       // `can` (fast or slow, as the SDK chooses) must be the decision's `allowed`.
-      const can = outcome(() => ({ allowed: ev.can(q.subject, target, optionsOf(q)) }));
+      const can = outcome(() => ({ allowed: ev.can(q.subject, target, q.scope, optionsOf(q)) }));
       const canWant = want.error ? want : { allowed: want.decision.allowed };
       const canGot = can.error ? can : { allowed: can.decision.allowed };
       if (!deepEqual(canGot, canWant)) miss(t, c.seed, 'can', q, canWant, canGot);
@@ -125,7 +125,7 @@ export function checkCase(lib, c, t) {
         if (!expiring.has(q.subject) || ms !== undefined) {
           t.prepared++;
           const fast = expiring.has(q.subject)
-            ? ev.can(q.subject, q.action, { scope: q.scope, now: ms })
+            ? ev.can(q.subject, q.action, q.scope, { now: ms })
             : ev.prepare(q.subject).can(q.action, q.scope);
           if (fast !== want.decision.allowed) miss(t, c.seed, 'prepared', q, want.decision.allowed, fast);
           const key = `${q.subject}\u0000${ms ?? ''}`;
@@ -150,7 +150,7 @@ export function checkCase(lib, c, t) {
           const q = check.query;
           if (q.subject !== snap.subject) continue;
           const want = expected(check);
-          const got = outcome(() => perms.check(q.action ?? q.permission, optionsOf(q)));
+          const got = outcome(() => perms.check(q.action ?? q.permission, q.scope, optionsOf(q)));
           t.snapshotChecks++;
           if (reachable.has(q.scope)) {
             if (!deepEqual(got, want)) miss(t, c.seed, 'snapshot', q, want, got);
@@ -201,8 +201,8 @@ export function fastPathCase(lib, c, t) {
       for (const action of policy.actions) {
         if (c.policy.actions[action].distinct_from) continue;
         for (const { id: scope } of c.directory.scopes) {
-          const slow = ev.check(subject, action, { scope, now }).allowed;
-          const viaCan = ev.can(subject, action, { scope, now });
+          const slow = ev.check(subject, action, scope, { now }).allowed;
+          const viaCan = ev.can(subject, action, scope, { now });
           const viaIds = prepared.canIds(ev.actionId(action), ev.scopeId(scope));
           t.triples++;
           if (viaCan !== slow || (!expiring && viaIds !== slow)) {

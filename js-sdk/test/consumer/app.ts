@@ -6,12 +6,14 @@ declare const directoryText: string;
 
 const policy = Policy.parse<Schema>(policyText);
 const typed = new Evaluator(policy, directoryText);
-typed.can('alice', 'refunds.create', { scope: 'org', context: { country: 'CL' } });
-typed.can('alice', 'refunds:manage', { scope: 'org' });
+typed.can('alice', 'refunds.create', 'org', { context: { country: 'CL' } });
+typed.can('alice', 'refunds:manage', 'org');
 // @ts-expect-error: not an action of the policy
-typed.can('alice', 'refunds.crate', { scope: 'org' });
+typed.can('alice', 'refunds.crate', 'org');
 // @ts-expect-error: not a dimension of the policy
-typed.can('alice', 'refunds.create', { scope: 'org', context: { planet: 'mars' } });
+typed.can('alice', 'refunds.create', 'org', { context: { planet: 'mars' } });
+// @ts-expect-error: the scope is positional, never an option (docs/api.md)
+typed.can('alice', 'refunds.create', { scope: 'org' });
 // @ts-expect-error: not a role of the policy
 typed.canAssign({ actor: 'a', subject: 'b', role: 'admin', scope: 'org' });
 const actions: Schema['action'][] = typed.allowedActions('alice', 'org');
@@ -22,16 +24,18 @@ const alsoTyped = new Evaluator<Schema>(Policy.parse(policyText), directoryText)
 alsoTyped.prepare('alice').can('refunds.crate', 'org');
 
 const plain = new Evaluator(Policy.parse(policyText), directoryText);
-plain.can('alice', 'anything.at_all', { scope: 'org', context: { whatever: 'x' } });
-const d: Decision = plain.check('alice', 'x.y', { scope: 'org', now: new Date() });
+plain.can('alice', 'anything.at_all', 'org', { context: { whatever: 'x' } });
+const d: Decision = plain.check('alice', 'x.y', 'org', { now: new Date() });
 
 const perms = Permissions.fromSnapshot<Schema>(policy, typed.snapshot('alice'));
-perms.can('transfers.approve', { scope: 'org', resource: { created_by: 'bob' } });
+perms.can('transfers.approve', 'org', { resource: { created_by: 'bob' } });
 // @ts-expect-error: not an action of the policy
 perms.can('transfers.aprove', 'org');
+const p: Decision = typed.prepare('alice').check('refunds.create', 'org', { context: { country: 'CL' } });
+void p;
 
 try {
-  plain.can('a', 'b.c', { scope: 'org' });
+  plain.can('a', 'b.c', 'org');
 } catch (e) {
   if (e instanceof RolecallError) {
     const where: string = `${e.code} ${e.path} ${e.line ?? ''}:${e.column ?? ''} ${e.help ?? ''}`;

@@ -1,21 +1,22 @@
-// Server-side enforcement (`rolecall/node`): the boundary. Hiding a button in the browser is a
+// `rolecall/node`: server-side enforcement, the boundary. Hiding a button in the browser is a
 // convenience; these helpers are where a request is actually refused. One framework-neutral
-// function, `enforce`, and thin adapters for Express and Fastify on top of it. Deny by default:
-// a missing subject, an input error, a throwing resource loader or audit hook never allow.
+// function, `enforce(evaluator, subject, action, scope, options?)` (a check's arguments after
+// the evaluator), and guards for Express and Fastify that read the same arguments from the
+// request. Deny by default: a missing subject, an input error, a throwing resource loader or
+// audit hook never allow.
 
 // From the package's index, not its modules: the bundled Node entries (scripts/build.mjs) turn
 // this import into one of the main entry, so both share one Evaluator and one RolecallError.
 import { Evaluator, RolecallError } from './index.js';
 import type { Decision, QueryContext, Schema, Target } from './types.js';
 
-/** What `enforce` needs to decide one request. */
-export interface EnforceRequest<S extends Schema = Schema> {
-  /** The authenticated subject; `undefined` when nobody is signed in (401). */
-  subject: string | undefined;
-  scope: string;
+/** The optional part of `enforce`: the check's (no `now`: a request is decided now), and an audit hook. */
+export interface EnforceOptions<S extends Schema = Schema> {
   context?: QueryContext<S>;
   /** Attributes of the resource acted on, for `distinct_from` (maker-checker). */
   resource?: Record<string, string>;
+  /** Called with every decision; if it throws, the request is refused (500). */
+  audit?: (event: AuditEvent<S>) => void;
 }
 
 /** The JSON body of a refusal: SPEC's reason (or error) code and the same message the page shows. */
@@ -50,28 +51,30 @@ function current<S extends Schema>(source: EvaluatorSource<S>): Evaluator<S> {
 /**
  * Decides one request with the full decision (reason and message), never throwing: input errors
  * become 400, denials 403 with SPEC's reason code, anything unexpected 500. Never an allow by
- * accident. A scope the directory does not know is a 403 `out_of_scope`, as the subject's own
- * page decides it from a snapshot, never a 400 that would tell which scope ids exist.
+ * accident. `subject` is `undefined` when nobody is signed in (401). A scope the directory does
+ * not know is a 403 `out_of_scope`, as the subject's own page decides it from a snapshot, never a
+ * 400 that would tell which scope ids exist.
  */
 export function enforce<S extends Schema>(
   evaluator: EvaluatorSource<S>,
+  subject: string | undefined,
   action: Target<S>,
-  request: EnforceRequest<S>,
-  audit?: (event: AuditEvent<S>) => void,
+  scope: string,
+  options: EnforceOptions<S> = {},
 ): EnforceOutcome {
-  const outcome = decide(evaluator, action, request);
-  if (audit) {
+  const outcome = decide(evaluator, subject, action, scope, options);
+  if (options.audit) {
     const event: AuditEvent<S> = {
       at: new Date(),
       action,
-      subject: request.subject,
-      scope: request.scope,
+      subject,
+      scope,
       allowed: outcome.allowed,
       code: outcome.allowed ? 'granted' : outcome.body.error.code,
       decision: outcome.decision,
     };
     try {
-      audit(event);
+      options.audit(event);
     } catch {
       // An allow that cannot be recorded is not an allow.
       return refuse(500, 'audit_failed', 'The decision could not be recorded');
@@ -80,13 +83,19 @@ export function enforce<S extends Schema>(
   return outcome;
 }
 
-function decide<S extends Schema>(evaluator: EvaluatorSource<S>, action: Target<S>, r: EnforceRequest<S>): EnforceOutcome {
-  if (!r.subject) return refuse(401, 'unauthenticated', 'Sign in first');
-  const options = { scope: r.scope, context: r.context, resource: r.resource };
+function decide<S extends Schema>(
+  evaluator: EvaluatorSource<S>,
+  subject: string | undefined,
+  action: Target<S>,
+  scope: string,
+  o: EnforceOptions<S>,
+): EnforceOutcome {
+  if (!subject) return refuse(401, 'unauthenticated', 'Sign in first');
+  const options = { context: o.context, resource: o.resource };
   let ev: Evaluator<S> | undefined;
   try {
     ev = current(evaluator);
-    return denyOrAllow(ev.check(r.subject, action, options));
+    return denyOrAllow(ev.check(subject, action, scope, options));
   } catch (e) {
     if (!(e instanceof RolecallError)) return refuse(500, 'internal', 'The permission check failed');
     if (e.code !== 'unknown_scope' || ev === undefined) return refuse(400, e.code, e.message);
@@ -95,8 +104,8 @@ function decide<S extends Schema>(evaluator: EvaluatorSource<S>, action: Target<
   // (from its snapshot: `out_of_scope`), so a response never tells which scope ids exist.
   let own: Evaluator<S> | undefined;
   try {
-    own = Evaluator.fromSnapshot(ev.policy, ev.snapshot(r.subject));
-    return denyOrAllow(own.check(r.subject, action, options));
+    own = Evaluator.fromSnapshot(ev.policy, ev.snapshot(subject));
+    return denyOrAllow(own.check(subject, action, scope, options));
   } catch (e) {
     if (e instanceof RolecallError) return refuse(400, e.code, e.message);
     return refuse(500, 'internal', 'The permission check failed');
@@ -120,33 +129,47 @@ function refuse(status: 400 | 401 | 403 | 500, code: string, message: string): E
   return { allowed: false, status, body: { error: { code, message } } };
 }
 
-/** How a guard reads a request. Any function may be async (e.g. loading the resource). */
+/** A value a guard reads from the request; it may be async (e.g. loading the resource). */
+export type RequestReader<Req, T> = (req: Req) => T | undefined | Promise<T | undefined>;
+
+/** The optional part of a guard: `enforce`'s options, each read from the request. */
 export interface GuardOptions<S extends Schema, Req> {
-  subject: (req: Req) => string | undefined | Promise<string | undefined>;
-  scope: (req: Req) => string | undefined | Promise<string | undefined>;
-  context?: (req: Req) => QueryContext<S> | undefined | Promise<QueryContext<S> | undefined>;
-  resource?: (req: Req) => Record<string, string> | undefined | Promise<Record<string, string> | undefined>;
+  context?: RequestReader<Req, QueryContext<S>>;
+  resource?: RequestReader<Req, Record<string, string>>;
   audit?: (event: AuditEvent<S>) => void;
 }
 
-/** Reads a request into an `EnforceRequest`; a throwing reader becomes a 400, never an allow. */
-async function read<S extends Schema, Req>(o: GuardOptions<S, Req>, req: Req): Promise<EnforceRequest<S> | EnforceOutcome> {
-  try {
-    const scope = await o.scope(req);
-    if (!scope) return refuse(400, 'unknown_scope', 'The request names no scope');
-    return {
-      subject: await o.subject(req),
-      scope,
-      context: o.context ? await o.context(req) : undefined,
-      resource: o.resource ? await o.resource(req) : undefined,
-    };
-  } catch {
-    return refuse(400, 'invalid_request', 'The request could not be read');
-  }
-}
-
-function isOutcome(x: unknown): x is EnforceOutcome {
-  return typeof x === 'object' && x !== null && 'status' in x;
+/**
+ * What a guard decides for each request: `enforce`, with the subject, the scope and the options
+ * read from the request. No scope, or a throwing reader, is a 400: never an allow. The action is
+ * checked once, here, when the route is defined.
+ */
+function requestEnforcer<S extends Schema, Req>(
+  evaluator: EvaluatorSource<S>,
+  subjectOf: RequestReader<Req, string>,
+  action: Target<S>,
+  scopeOf: RequestReader<Req, string>,
+  o: GuardOptions<S, Req>,
+): (req: Req) => Promise<EnforceOutcome> {
+  checkAction(evaluator, action);
+  return async (req) => {
+    let subject: string | undefined;
+    let scope: string | undefined;
+    let options: EnforceOptions<S>;
+    try {
+      scope = await scopeOf(req);
+      if (!scope) return refuse(400, 'unknown_scope', 'The request names no scope');
+      subject = await subjectOf(req);
+      options = {
+        context: o.context ? await o.context(req) : undefined,
+        resource: o.resource ? await o.resource(req) : undefined,
+        audit: o.audit,
+      };
+    } catch {
+      return refuse(400, 'invalid_request', 'The request could not be read');
+    }
+    return enforce(evaluator, subject, action, scope, options);
+  };
 }
 
 /** Refuses at definition time a route naming an action the policy does not have. */
@@ -164,21 +187,23 @@ export interface ExpressLike {
 }
 
 /**
- * Express middleware: `app.post('/refunds', guard(evaluator, 'refunds.create', options), handler)`.
+ * Express middleware: `enforce` with the subject, the scope and the options read from each
+ * request, e.g. `guard(evaluator, (req) => req.user?.id, 'refunds.create', (req) => req.params.scope)`.
  * Allowed requests continue with the decision in `res.locals.rolecall`; others are answered with
  * the status and a JSON body `{ error: { code, message, missing } }`.
  * @throws {RolecallError} `unknown_action` at definition time, for an action the policy lacks.
  */
 export function guard<S extends Schema, Req = unknown>(
   evaluator: EvaluatorSource<S>,
+  subject: RequestReader<Req, string>,
   action: Target<S>,
-  options: GuardOptions<S, Req>,
+  scope: RequestReader<Req, string>,
+  options: GuardOptions<S, Req> = {},
 ): (req: Req, res: ExpressLike, next: (err?: unknown) => void) => void {
-  checkAction(evaluator, action);
+  const outcomeOf = requestEnforcer(evaluator, subject, action, scope, options);
   return (req, res, next) => {
-    read(options, req)
-      .then((r) => {
-        const outcome = isOutcome(r) ? r : enforce(evaluator, action, r, options.audit);
+    outcomeOf(req)
+      .then((outcome) => {
         if (outcome.allowed) {
           if (res.locals) res.locals.rolecall = outcome.decision;
           next();
@@ -196,20 +221,22 @@ export interface FastifyReplyLike {
 }
 
 /**
- * A Fastify `preHandler`: `{ preHandler: fastifyGuard(evaluator, 'refunds.create', options) }`.
+ * A Fastify `preHandler`, with `guard`'s arguments:
+ * `{ preHandler: fastifyGuard(evaluator, (req) => req.user?.id, 'refunds.create', (req) => req.params.scope) }`.
  * A refusal is sent and the reply returned, as Fastify documents for an async hook that
  * answers early.
  * @throws {RolecallError} `unknown_action` at definition time.
  */
 export function fastifyGuard<S extends Schema, Req = unknown>(
   evaluator: EvaluatorSource<S>,
+  subject: RequestReader<Req, string>,
   action: Target<S>,
-  options: GuardOptions<S, Req>,
+  scope: RequestReader<Req, string>,
+  options: GuardOptions<S, Req> = {},
 ): (req: Req, reply: FastifyReplyLike) => Promise<unknown> {
-  checkAction(evaluator, action);
+  const outcomeOf = requestEnforcer(evaluator, subject, action, scope, options);
   return async (req, reply) => {
-    const r = await read(options, req);
-    const outcome = isOutcome(r) ? r : enforce(evaluator, action, r, options.audit);
+    const outcome = await outcomeOf(req);
     if (!outcome.allowed) return reply.code(outcome.status).send(outcome.body);
     return undefined;
   };

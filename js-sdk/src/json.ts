@@ -1,0 +1,79 @@
+// The JSON path: every check the fast path declines (context, resource, a time as text, the
+// full decision, the bulk forms) as one JSON query in and one JSON answer out. Its only work
+// outside the core: building that JSON, filling in the clock, parsing decisions back.
+
+import type { NativeEvaluator } from './binding.js';
+import type { DecisionCache } from './cache.js';
+import { call } from './errors.js';
+import type { BulkOptions, CheckOptions, Decision, Time } from './types.js';
+
+/** One evaluator's JSON path. */
+export class JsonPath {
+  readonly #ffi: NativeEvaluator;
+  readonly #cache: DecisionCache;
+
+  constructor(ffi: NativeEvaluator, cache: DecisionCache) {
+    this.#ffi = ffi;
+    this.#cache = cache;
+  }
+
+  can(subject: string, target: string, scope: string, o: CheckOptions = {}): boolean {
+    const q = this.#query(subject, target, scope, o);
+    return call(() => this.#ffi.can(q));
+  }
+
+  check(subject: string, target: string, scope: string, o: CheckOptions = {}): Decision {
+    const q = this.#query(subject, target, scope, o);
+    return decision(call(() => this.#ffi.check(q)));
+  }
+
+  allowedActions(subject: string, scope: string, o: BulkOptions = {}): string[] {
+    const r = JSON.stringify({ subject, scope, context: o.context, now: this.#now(subject, o.now) });
+    return JSON.parse(call(() => this.#ffi.allowedActions(r))) as string[];
+  }
+
+  scopesWhere(subject: string, action: string, o: BulkOptions = {}): string[] {
+    const r = JSON.stringify({ subject, action, context: o.context, now: this.#now(subject, o.now) });
+    return JSON.parse(call(() => this.#ffi.scopesWhere(r))) as string[];
+  }
+
+  /** The query JSON. `target` with a `:` is a permission (names never contain one). */
+  #query(subject: string, target: string, scope: string, o: CheckOptions): string {
+    const isPermission = target.includes(':');
+    return JSON.stringify({
+      subject,
+      action: isPermission ? undefined : target,
+      permission: isPermission ? target : undefined,
+      scope,
+      context: o.context,
+      resource: o.resource,
+      now: this.#now(subject, o.now),
+    });
+  }
+
+  /** RFC 3339 text; the clock only for an expiring API key (nothing else depends on time). */
+  #now(subject: string, now: Time | undefined): string | undefined {
+    if (now === undefined) return this.#cache.isExpiring(subject) ? new Date().toISOString() : undefined;
+    if (now === null) return undefined;
+    if (typeof now === 'string') return now;
+    return (typeof now === 'number' ? new Date(now) : now).toISOString();
+  }
+}
+
+/** A decision as the binding encodes it: empty lists are left out. */
+interface WireDecision extends Omit<Decision, 'sources' | 'missing'> {
+  sources?: Decision['sources'];
+  missing?: Decision['missing'];
+}
+
+/** Parses a decision, with both lists always present. */
+export function decision(json: string): Decision {
+  const d = JSON.parse(json) as WireDecision;
+  return {
+    allowed: d.allowed,
+    reason: d.reason,
+    message: d.message,
+    sources: d.sources ?? [],
+    missing: d.missing ?? [],
+  };
+}

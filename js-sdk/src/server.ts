@@ -1,0 +1,108 @@
+// The evaluator's server-only methods: administration (`canAssign`, `canRevoke`, `canCopy`),
+// the access review, live directory updates and the directory document. Only the full build
+// (Node) has them; the lean browser build answers `not_available`. A live update empties the
+// decision cache, so no check after it reads a stale bit.
+
+import { serverEvaluator, type NativeEvaluator, type ServerEvaluator } from './binding.js';
+import type { DecisionCache } from './cache.js';
+import { call, RolecallError } from './errors.js';
+import { decision } from './json.js';
+import type {
+  ApiKey,
+  Assignment,
+  AssignRequest,
+  CopyRequest,
+  Decision,
+  DirectoryDocument,
+  EffectiveEntry,
+  Grant,
+  Schema,
+} from './types.js';
+
+/** One evaluator's server-only methods (documented on `Evaluator`, which exposes them). */
+export class ServerMethods<S extends Schema> {
+  readonly #ffi: NativeEvaluator;
+  readonly #cache: DecisionCache;
+
+  constructor(ffi: NativeEvaluator, cache: DecisionCache) {
+    this.#ffi = ffi;
+    this.#cache = cache;
+  }
+
+  effectivePermissions(): EffectiveEntry[] {
+    return JSON.parse(call(() => this.#server('effectivePermissions').effectivePermissions())) as EffectiveEntry[];
+  }
+
+  canAssign(request: AssignRequest<S>): Decision {
+    const r = JSON.stringify(request);
+    return decision(call(() => this.#server('canAssign').canAssign(r)));
+  }
+
+  canRevoke(request: AssignRequest<S>): Decision {
+    const r = JSON.stringify(request);
+    return decision(call(() => this.#server('canRevoke').canRevoke(r)));
+  }
+
+  canCopy(request: CopyRequest): Decision {
+    const r = JSON.stringify(request);
+    return decision(call(() => this.#server('canCopy').canCopy(r)));
+  }
+
+  addAssignment(assignment: Assignment<S>): number {
+    const text = JSON.stringify(assignment);
+    return this.#update(() => this.#server('addAssignment').addAssignment(text));
+  }
+
+  removeAssignment(index: number): Assignment<S> {
+    const i = indexOf(index);
+    return JSON.parse(this.#update(() => this.#server('removeAssignment').removeAssignment(i))) as Assignment<S>;
+  }
+
+  addGrant(grant: Grant<S>): number {
+    const text = JSON.stringify(grant);
+    return this.#update(() => this.#server('addGrant').addGrant(text));
+  }
+
+  removeGrant(index: number): Grant<S> {
+    const i = indexOf(index);
+    return JSON.parse(this.#update(() => this.#server('removeGrant').removeGrant(i))) as Grant<S>;
+  }
+
+  addApiKey(key: ApiKey<S>): void {
+    const text = JSON.stringify(key);
+    this.#update(() => this.#server('addApiKey').addApiKey(text));
+  }
+
+  removeApiKey(id: string): ApiKey<S> {
+    return JSON.parse(this.#update(() => this.#server('removeApiKey').removeApiKey(id))) as ApiKey<S>;
+  }
+
+  directory(): DirectoryDocument<S> {
+    return JSON.parse(call(() => this.#server('directory').directory())) as DirectoryDocument<S>;
+  }
+
+  /** The binding's server methods, or `not_available` in the lean build. */
+  #server(method: string): ServerEvaluator {
+    return serverEvaluator(this.#ffi, method);
+  }
+
+  /** A live update: the core changes the directory (or nothing, on error); the cache starts over. */
+  #update<T>(f: () => T): T {
+    try {
+      return call(f);
+    } finally {
+      // Also after an error: the core promises nothing changed, and starting over costs little.
+      this.#cache.invalidate();
+    }
+  }
+}
+
+/** An index for the binding: a whole number, or `unknown_assignment` here rather than a wrapped one. */
+function indexOf(index: number): number {
+  if (Number.isInteger(index) && index >= 0 && index <= 0xffff_ffff) return index;
+  throw new RolecallError({
+    code: 'unknown_assignment',
+    message: `no item at index ${String(index)}`,
+    path: 'index',
+  });
+}

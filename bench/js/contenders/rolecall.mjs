@@ -1,6 +1,6 @@
 // rolecall: the Rust core compiled to WebAssembly, through the JS SDK (js-sdk/dist), given the
 // policy and directory texts as they are (compiling them is part of its cold start). Modes:
-//   can          evaluator.can(subject, action, { scope }): names, the everyday call;
+//   can          evaluator.can(subject, action, scope): names, the everyday call;
 //   prepared     evaluator.prepare(subject) once per user, then .can(action, scope) by names;
 //   ids          prepared subjects and evaluator.actionId/scopeId once, then .canIds(a, s):
 //                integers only across the boundary (the render-loop path);
@@ -20,7 +20,7 @@ export function setup({ policyText, directoryText }, mode) {
   const t2 = performance.now();
   const evaluator = new sdk.Evaluator(policy, directoryText);
   const info = { importMs, policyMs: t2 - t1, directoryMs: performance.now() - t2 };
-  const first = (subject, action, scope) => evaluator.can(subject, action, { scope });
+  const first = (subject, action, scope) => evaluator.can(subject, action, scope);
   const prepared = new Map();
   const prepare = (subject) => {
     let p = prepared.get(subject);
@@ -33,7 +33,7 @@ export function setup({ policyText, directoryText }, mode) {
   };
   switch (mode) {
     case 'can':
-      return { first, info, check: (subject, action, scope) => evaluator.can(subject, action, { scope }) };
+      return { first, info, check: (subject, action, scope) => evaluator.can(subject, action, scope) };
     case 'prepared': {
       const handles = { subject: prepare, action: (a) => a, scope: (s) => s };
       return { first, info, prepareAll, handles, checkIds: (p, a, s) => p.can(a, s) };

@@ -24,7 +24,7 @@ export const contenders = [
     name: 'rolecall',
     label: 'rolecall',
     modes: [
-      { mode: 'can', label: 'can(subject, action, { scope })' },
+      { mode: 'can', label: 'can(subject, action, scope)' },
       { mode: 'prepared', label: 'prepare(subject).can(action, scope)' },
       { mode: 'ids', label: 'prepared.canIds(actionId, scopeId)' },
       { mode: 'batch-ids', label: 'batch: prepared.canManyIds(pairs)' },

@@ -17,5 +17,5 @@ const ms = performance.now() - t;
 const assignments = JSON.parse(text).assignments.length;
 // One decision, so the load cannot be optimized away and is known to work.
 const a = JSON.parse(text).assignments[0];
-const allowed = evaluator.can(a.subject, Object.keys(JSON.parse(readFileSync(policyFile, 'utf8')).actions)[0], { scope: a.scope });
+const allowed = evaluator.can(a.subject, Object.keys(JSON.parse(readFileSync(policyFile, 'utf8')).actions)[0], a.scope);
 console.log(JSON.stringify({ ms, assignments, bytes: text.length, allowed }));

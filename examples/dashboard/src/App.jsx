@@ -83,7 +83,7 @@ function Dashboard({ session }) {
   const chosen = reachable.find((t) => t.id === tenantId);
   const fallback = useMemo(
     () =>
-      reachable.find((t) => store.check('payment_intents.view_export', { scope: t.id, context: tenantContext(t) }).allowed) ??
+      reachable.find((t) => store.check('payment_intents.view_export', t.id, { context: tenantContext(t) }).allowed) ??
       reachable[0],
     [reachable, store],
   );

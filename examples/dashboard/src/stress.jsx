@@ -15,9 +15,9 @@ const counts = { page: 0, rows: 0, gated: 0, checks: 0 };
 function counting(p) {
   return {
     subject: p.subject,
-    check: (a, o) => {
+    check: (a, s, o) => {
       counts.checks += 1;
-      return p.check(a, o);
+      return p.check(a, s, o);
     },
     scopesWhere: (a, o) => p.scopesWhere(a, o),
     allowedActions: (s, o) => p.allowedActions(s, o),

@@ -42,17 +42,16 @@ export function createApp({ policyText, directoryText, dashboardDir, logAudit = 
     }
   };
 
-  /** A guard for `action`: subject from the session, scope and context from the URL's tenant. */
-  const gate = (action, o = {}) => {
-    const scope = o.scope ?? ((req) => req.params.scope);
-    return guard(evaluator, action, {
-      subject: (req) => req.subject,
-      scope,
+  /**
+   * A guard for `action`, in `guard`'s order: the subject from the session; the scope the URL's
+   * tenant unless given, and by default that scope's context.
+   */
+  const gate = (action, scope = (req) => req.params.scope, o = {}) =>
+    guard(evaluator, (req) => req.subject, action, scope, {
       context: o.context ?? ((req) => tenantContext(scope(req))),
       resource: o.resource,
       audit: onDecision,
     });
-  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -122,12 +121,7 @@ export function createApp({ policyText, directoryText, dashboardDir, logAudit = 
     if (context === null || resource === null) {
       return fail(res, 400, 'invalid_request', '`context` and `resource` must map names to strings');
     }
-    const outcome = enforce(
-      evaluator,
-      req.params.action,
-      { subject: req.subject, scope: req.params.scope, context, resource },
-      onDecision,
-    );
+    const outcome = enforce(evaluator, req.subject, req.params.action, req.params.scope, { context, resource, audit: onDecision });
     if (!outcome.allowed) return res.status(outcome.status).json(outcome.body);
     res.json(outcome.decision);
   });

@@ -38,8 +38,7 @@ export function businessRoutes({ gate, data, directory }) {
   };
   /** Decided at the item's scope, with its country when it has one. */
   const onItem = (action, resource) =>
-    gate(action, {
-      scope: (req) => req.item.scope,
+    gate(action, (req) => req.item.scope, {
       context: (req) => (req.item.country ? { country: req.item.country } : tenantContext(req.item.scope)),
       resource,
     });

@@ -75,5 +75,5 @@ test('after all of this the server is still up and still decides', async () => {
 
 test('a route naming an action the policy lacks is refused when it is defined, not when it is hit', () => {
   const evaluator = new Evaluator(Policy.parse(policyText), directoryText);
-  assert.throws(() => guard(evaluator, 'refunds.crate', { subject: () => 'ada', scope: () => 'org' }), { code: 'unknown_action' });
+  assert.throws(() => guard(evaluator, () => 'ada', 'refunds.crate', () => 'org'), { code: 'unknown_action' });
 });

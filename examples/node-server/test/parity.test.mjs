@@ -66,7 +66,7 @@ before(async () => {
             headers,
             body: { context: q.context, resource: q.resource },
           });
-          const local = permissions.check(q.action, { scope: q.scope, context: q.context, resource: q.resource, now });
+          const local = permissions.check(q.action, q.scope, { context: q.context, resource: q.resource, now });
           rows.push({ ...q, res, local, reachable: reachable.has(q.scope) });
         }),
       );

@@ -27,7 +27,7 @@ function AccessRow({ action, label, distinctFrom }) {
   const tenant = useTenant();
   // A maker-checker action is decided on the real item; here, for an item someone else made.
   const resource = distinctFrom ? { [distinctFrom]: '(someone else)' } : undefined;
-  const d = useCan(action, { scope: tenant.id, context: tenantContext(tenant), resource });
+  const d = useCan(action, tenant.id, { context: tenantContext(tenant), resource });
   return (
     <li className={d.allowed ? 'ok' : 'denied'} data-action={action} data-reason={d.reason}>
       <span className="mark" aria-hidden="true">{d.allowed ? '✓' : '✕'}</span>

@@ -17,9 +17,9 @@ export function Gated({ action, scope, context, resource, mode = 'disable', hint
   );
 }
 
-/** The reason an action is denied, written out (nothing when allowed). */
-export function Reason({ action, ...where }) {
-  const d = useCan(action, where);
+/** The reason an action is denied, written out (nothing when allowed); `<Can>`'s props. */
+export function Reason({ action, scope, context, resource }) {
+  const d = useCan(action, scope, { context, resource });
   if (d.allowed) return null;
   return (
     <span className="reason" data-reason-for={action} data-reason={d.reason}>
@@ -39,7 +39,7 @@ export function LockIcon() {
 /** A page the user may not open here: the reason, as the page decided it. */
 export function NoAccess({ action, title }) {
   const tenant = useTenant();
-  const d = useCan(action, { scope: tenant.id, context: tenantContext(tenant) });
+  const d = useCan(action, tenant.id, { context: tenantContext(tenant) });
   return (
     <div className="card empty" data-no-access={action} data-reason={d.reason}>
       <div className="empty-icon"><LockIcon /></div>

@@ -5,7 +5,7 @@ import { tenantContext, useTenant } from '../components/tenant.js';
 /** A section of the dashboard: its header, and its body only where the user may view it. */
 export function Page({ title, subtitle, view, actions, children }) {
   const tenant = useTenant();
-  const d = useCan(view, { scope: tenant.id, context: tenantContext(tenant) });
+  const d = useCan(view, tenant.id, { context: tenantContext(tenant) });
   return (
     <section className="page" data-page={title}>
       <header className="page-header">

@@ -34,8 +34,30 @@ pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
         Some(Format::Test) => one::<TestFileDoc>(),
         None => all(),
     };
+    let schema = with_case_codes(schema);
     println!("{}", crate::check::json_of(&schema));
     Ok(ExitCode::SUCCESS)
+}
+
+/// A case's `reason` is a free string in the model (the runner reports an unknown one with a
+/// hint); the schema lists the codes it may name, from the core's one list, so editors complete
+/// them.
+fn with_case_codes(mut schema: Value) -> Value {
+    let codes: Vec<&str> = rolecall::case_codes().collect();
+    if let Some(reason) = schema.pointer_mut("/$defs/CaseDoc/properties/reason") {
+        if let Some(fields) = reason.as_object_mut() {
+            fields.insert("type".into(), json!(["string", "null"]));
+            fields.insert(
+                "enum".into(),
+                json!(codes
+                    .into_iter()
+                    .map(Some)
+                    .chain([None])
+                    .collect::<Vec<_>>()),
+            );
+        }
+    }
+    schema
 }
 
 fn one<T: schemars::JsonSchema>() -> Value {

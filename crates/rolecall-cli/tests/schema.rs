@@ -80,3 +80,20 @@ fn an_unknown_format_is_a_usage_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_case_reason_is_one_of_the_cores_codes() {
+    for s in [schema(&["test"]), schema(&[])] {
+        let codes = s["$defs"]["CaseDoc"]["properties"]["reason"]["enum"]
+            .as_array()
+            .unwrap()
+            .clone();
+        let expected: Vec<Value> = rolecall::case_codes()
+            .map(Value::from)
+            .chain([Value::Null])
+            .collect();
+        assert_eq!(codes, expected);
+        assert!(codes.contains(&Value::from("missing_permission")));
+        assert!(codes.contains(&Value::from("unknown_action")));
+    }
+}

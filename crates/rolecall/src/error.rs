@@ -4,90 +4,19 @@
 //! "did you mean" hints, name checks, permission errors before they have a path, and locating
 //! an error's path in the parsed text.
 
+use crate::codes::code_enum;
 use crate::limits;
 use crate::names::is_name;
 use std::fmt;
 
-/// The machine-readable kind of an [`Error`]. The string forms (`unknown_action`, ...) are the
-/// codes of SPEC sections 2 and 3 and are stable across Rust, WebAssembly and the CLI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorCode {
-    /// The text is not valid YAML or JSON.
-    Syntax,
-    /// A value has the wrong shape or type (a list where a map is expected, a bad name, ...).
-    InvalidValue,
-    /// A field that the format does not know.
-    UnknownField,
-    /// A required field is absent.
-    MissingField,
-    /// A role name that the policy does not declare.
-    UnknownRole,
-    /// A scope id that the directory does not declare.
-    UnknownScope,
-    /// A resource name that the policy does not declare.
-    UnknownResource,
-    /// A level name that the policy (or the resource) does not declare.
-    UnknownLevel,
-    /// A dimension name that the policy does not declare.
-    UnknownDimension,
-    /// An action name that the policy does not declare.
-    UnknownAction,
-    /// A permission (`resource:level`) whose resource or level is unknown.
-    UnknownPermission,
-    /// No assignment matches what a revoke names.
-    UnknownAssignment,
-    /// A cycle in scope parents, role includes or level implication.
-    Cycle,
-    /// An id declared twice.
-    DuplicateId,
-    /// More holders of a role at one scope than its `max_holders`.
-    MaxHoldersExceeded,
-    /// A role assigned at a scope whose kind its `assignable_at` does not list.
-    ScopeKindNotAllowed,
-    /// One subject holds two roles of an `exclusive_roles` group in overlapping scopes.
-    ExclusiveRoles,
-    /// A query names a `distinct_from` attribute that its `resource` lacks.
-    MissingResourceAttribute,
-    /// An expiring API key was queried without `now`.
-    MissingTime,
-    /// A snapshot or directory made under another policy.
-    PolicyMismatch,
-    /// An input is larger than a documented limit.
-    LimitExceeded,
-    /// A policy test file could not be read (its policy or directory path).
-    Io,
-}
-
-impl ErrorCode {
-    /// The stable snake_case code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::Syntax => "syntax",
-            ErrorCode::InvalidValue => "invalid_value",
-            ErrorCode::UnknownField => "unknown_field",
-            ErrorCode::MissingField => "missing_field",
-            ErrorCode::UnknownRole => "unknown_role",
-            ErrorCode::UnknownScope => "unknown_scope",
-            ErrorCode::UnknownResource => "unknown_resource",
-            ErrorCode::UnknownLevel => "unknown_level",
-            ErrorCode::UnknownDimension => "unknown_dimension",
-            ErrorCode::UnknownAction => "unknown_action",
-            ErrorCode::UnknownPermission => "unknown_permission",
-            ErrorCode::UnknownAssignment => "unknown_assignment",
-            ErrorCode::Cycle => "cycle",
-            ErrorCode::DuplicateId => "duplicate_id",
-            ErrorCode::MaxHoldersExceeded => "max_holders_exceeded",
-            ErrorCode::ScopeKindNotAllowed => "scope_kind_not_allowed",
-            ErrorCode::ExclusiveRoles => "exclusive_roles",
-            ErrorCode::MissingResourceAttribute => "missing_resource_attribute",
-            ErrorCode::MissingTime => "missing_time",
-            ErrorCode::PolicyMismatch => "policy_mismatch",
-            ErrorCode::LimitExceeded => "limit_exceeded",
-            ErrorCode::Io => "io",
-        }
-    }
-}
+crate::error_codes! { code_enum! {
+    /// The machine-readable kind of an [`Error`]. The string forms (`unknown_action`, ...) are the
+    /// codes of SPEC sections 2 and 3, listed once in `codes.rs`, and are stable across Rust,
+    /// WebAssembly and the CLI.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    #[non_exhaustive]
+    pub enum ErrorCode
+} }
 
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

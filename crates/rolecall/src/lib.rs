@@ -33,6 +33,7 @@
 //! Inputs, from text to compiled values:
 //! - `tree`: the located tree (YAML or JSON text into nodes with lines and columns), read by
 //!   `json` (the located JSON reader) and decoded by `de` into the document types of [`model`];
+//! - `codes`: the one list of every [`Reason`] and [`ErrorCode`] (their `ALL`);
 //! - `error`: [`Error`] and the helpers every compiling module reports with; [`limits`]: the
 //!   documented maxima; `names`: the name rules and interning; `bitset`: the set arenas;
 //!   `time`: [`Timestamp`];
@@ -56,6 +57,7 @@
 mod admin;
 mod bitset;
 mod bulk;
+mod codes;
 mod de;
 mod diff;
 mod directory;
@@ -78,6 +80,7 @@ pub use admin::copy_allocation;
 #[cfg(feature = "gen")]
 pub use bulk::count_effective;
 pub use bulk::{EffectiveEntry, SourceTrace, Trace};
+pub use codes::case_codes;
 pub use diff::{diff, AccessChange, AccessDiff};
 pub use directory::Directory;
 pub use error::{Error, ErrorCode, Location, Result};

@@ -50,31 +50,6 @@ impl TestReport {
     }
 }
 
-/// Every reason and error code a case may name.
-const CODES: &[&str] = &[
-    "granted",
-    "expired",
-    "forbidden",
-    "self_approval",
-    "context_mismatch",
-    "out_of_scope",
-    "missing_permission",
-    "not_assignable",
-    "scope_kind_not_allowed",
-    "escalation",
-    "max_holders_reached",
-    "exclusive_roles",
-    "unknown_action",
-    "unknown_scope",
-    "unknown_permission",
-    "unknown_dimension",
-    "missing_resource_attribute",
-    "missing_time",
-    "unknown_role",
-    "unknown_assignment",
-    "invalid_value",
-];
-
 /// Runs a policy test file. `load` reads a path named by the file (relative to it: the caller
 /// resolves it) and returns its text or a message.
 ///
@@ -186,8 +161,8 @@ fn run_case(eval: &Evaluator, c: &CaseDoc, index: usize, line: usize) -> CaseRes
         actual,
     };
     if let Some(r) = &c.reason {
-        if !CODES.contains(&r.as_str()) {
-            let hint = did_you_mean(r, CODES.iter().copied()).unwrap_or_default();
+        if !crate::codes::case_codes().any(|code| code == r.as_str()) {
+            let hint = did_you_mean(r, crate::codes::case_codes()).unwrap_or_default();
             return fail(format!("the case names an unknown reason `{r}` {hint}"));
         }
     }

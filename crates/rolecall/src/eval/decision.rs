@@ -1,55 +1,19 @@
 //! What the evaluator answers: a [`Decision`] (allowed or not, the [`Reason`] in SPEC's codes, a
 //! one-line message, the granting sources or the missing permissions) and its parts.
 
+use crate::codes::code_enum;
 use serde::Serialize;
 
-/// Why a decision came out as it did. The string forms are SPEC's codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// Allowed.
-    Granted,
-    /// An API key past its `expires_at`.
-    Expired,
-    /// A `forbid` rule matched.
-    Forbidden,
-    /// The subject is the resource's `distinct_from` attribute.
-    SelfApproval,
-    /// A covering source holds it, but its context is not met.
-    ContextMismatch,
-    /// Held only at scopes that do not cover the query scope.
-    OutOfScope,
-    /// Not held.
-    MissingPermission,
-    /// `can_assign`: the role is `assignable: false`.
-    NotAssignable,
-    /// `can_assign`: the scope's kind is not in the role's `assignable_at`.
-    ScopeKindNotAllowed,
-    /// `can_assign`: the role grants more than the actor holds.
-    Escalation,
-    /// `can_assign`: the role already has `max_holders` holders at the scope.
-    MaxHoldersReached,
-    /// `can_assign`: the subject holds a role the new one excludes.
-    ExclusiveRoles,
-}
+crate::reason_codes! { code_enum! {
+    /// Why a decision came out as it did. The string forms are SPEC's codes, listed once in
+    /// `codes.rs`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Reason
+} }
 
-impl Reason {
-    /// The SPEC code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Granted => "granted",
-            Reason::Expired => "expired",
-            Reason::Forbidden => "forbidden",
-            Reason::SelfApproval => "self_approval",
-            Reason::ContextMismatch => "context_mismatch",
-            Reason::OutOfScope => "out_of_scope",
-            Reason::MissingPermission => "missing_permission",
-            Reason::NotAssignable => "not_assignable",
-            Reason::ScopeKindNotAllowed => "scope_kind_not_allowed",
-            Reason::Escalation => "escalation",
-            Reason::MaxHoldersReached => "max_holders_reached",
-            Reason::ExclusiveRoles => "exclusive_roles",
-        }
+impl Serialize for Reason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

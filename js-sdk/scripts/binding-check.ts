@@ -1,9 +1,11 @@
 // Compile-time only: the generated wasm-bindgen modules must fit the interfaces the SDK codes
 // against (src/binding.ts): the full build (dist/wasm/node.d.ts) with every server method, the
-// lean browser build (dist/wasm/web.d.ts) with the rest. A renamed or retyped export fails.
+// lean browser build (dist/wasm/web.d.ts) with the rest. A renamed or retyped export fails; the
+// objects they return are declared by the same .d.ts (tsify), so src/wire.ts is checked too.
 import type * as Full from '../dist/wasm/node.js';
 import type * as Lean from '../dist/wasm/web.js';
 import type { NativeEvaluator, NativePolicy, ServerEvaluator } from '../src/binding.js';
+import type { AccessDiff, TestReport } from '../src/wire.js';
 
 export const policy = (p: Lean.Policy): NativePolicy => p;
 export const evaluator = (e: Lean.Evaluator): NativeEvaluator => e;
@@ -16,7 +18,7 @@ export const statics = (g: typeof Lean) => {
   return { parse, create, fromSnapshot };
 };
 export const fullStatics = (g: typeof Full) => {
-  const diff: (a: Full.Evaluator, b: Full.Evaluator) => string = g.diff;
-  const run: (text: string, loader: (path: string) => string) => string = g.runTestFile;
+  const diff: (a: Full.Evaluator, b: Full.Evaluator) => AccessDiff = g.diff;
+  const run: (text: string, loader: (path: string) => string) => TestReport = g.runTestFile;
   return { diff, run };
 };

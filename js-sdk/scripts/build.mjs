@@ -27,6 +27,8 @@ for (const f of [node, web]) {
   }
 }
 
+// src/wire.ts: the wire types' declarations from the builds' .d.ts (generated, checked in).
+execFileSync(process.execPath, [join(root, 'scripts', 'wire-types.mjs')], { stdio: 'inherit' });
 rmSync(dist, { recursive: true, force: true });
 execFileSync(tsc, ['-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
 execFileSync(tsc, ['-p', join(root, 'tsconfig.cjs.json')], { stdio: 'inherit' });

@@ -4,6 +4,7 @@
 // Two builds: the full one (Node) and the lean one (browsers), which lacks the server's methods.
 
 import { RolecallError } from './errors.js';
+import type * as Wire from './wire.js';
 
 /** A compiled policy inside the WebAssembly module. */
 export interface NativePolicy {
@@ -15,22 +16,25 @@ export interface NativePolicy {
 
 /** An evaluator's methods that only the full build (Node) has. */
 export interface ServerEvaluator {
-  effectivePermissions(): string;
-  canAssign(request: string): string;
-  canRevoke(request: string): string;
-  canCopy(request: string): string;
+  effectivePermissions(): Wire.EffectiveEntry[];
+  canAssign(request: string): Wire.Decision;
+  canRevoke(request: string): Wire.Decision;
+  canCopy(request: string): Wire.Decision;
   addAssignment(assignment: string): number;
-  removeAssignment(index: number): string;
+  removeAssignment(index: number): Wire.Assignment;
   addGrant(grant: string): number;
-  removeGrant(index: number): string;
+  removeGrant(index: number): Wire.Grant;
   addApiKey(key: string): void;
-  removeApiKey(id: string): string;
-  directory(): string;
+  removeApiKey(id: string): Wire.ApiKey;
+  directory(): Wire.DirectoryDocument;
 }
 
-/** An evaluator inside the WebAssembly module. JSON text in and out, except the hot path. */
+/**
+ * An evaluator inside the WebAssembly module: JSON text in, plain objects (the wire types) out,
+ * integers on the hot path.
+ */
 export interface NativeEvaluator extends Partial<ServerEvaluator> {
-  check(query: string): string;
+  check(query: string): Wire.Decision;
   can(query: string): boolean;
   subjectHandle(subject: string): number;
   scopeHandle(scope: string): number | undefined;
@@ -39,9 +43,9 @@ export interface NativeEvaluator extends Partial<ServerEvaluator> {
   canPrepared(subject: number, action: number, scope: number, nowMs: number): boolean;
   canMany(subject: number, pairs: Uint32Array, nowMs: number): Uint8Array;
   allowedBits(subject: number, scope: number): Uint32Array;
-  allowedActions(request: string): string;
-  scopesWhere(request: string): string;
-  snapshot(subject: string): string;
+  allowedActions(request: string): string[];
+  scopesWhere(request: string): string[];
+  snapshot(subject: string): Wire.Snapshot;
   free(): void;
 }
 
@@ -53,9 +57,9 @@ export interface Binding {
     fromSnapshot(policy: NativePolicy, snapshot: string): NativeEvaluator;
   };
   /** Full build only. */
-  diff?(before: NativeEvaluator, after: NativeEvaluator): string;
+  diff?(before: NativeEvaluator, after: NativeEvaluator): Wire.AccessDiff;
   /** Full build only. The generated type is `Function`; the SDK always passes this shape. */
-  runTestFile?(text: string, loader: (path: string) => string): string;
+  runTestFile?(text: string, loader: (path: string) => string): Wire.TestReport;
 }
 
 /** The error of a method the lean browser build does not have. */

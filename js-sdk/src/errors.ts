@@ -2,46 +2,18 @@
 // `{ code, message, path, line, column, help, origin }`; `toError` is the one place it becomes a
 // `RolecallError`, and every call into the binding goes through `call`.
 
-/**
- * Every error code: SPEC's, plus `internal` (a bug), `not_initialized` (`init()` not awaited) and
- * `not_available` (a server method called in the lean browser build).
- */
-export type ErrorCode =
-  | 'syntax'
-  | 'invalid_value'
-  | 'unknown_field'
-  | 'missing_field'
-  | 'unknown_role'
-  | 'unknown_scope'
-  | 'unknown_resource'
-  | 'unknown_level'
-  | 'unknown_dimension'
-  | 'unknown_action'
-  | 'unknown_permission'
-  | 'unknown_assignment'
-  | 'cycle'
-  | 'duplicate_id'
-  | 'max_holders_exceeded'
-  | 'scope_kind_not_allowed'
-  | 'exclusive_roles'
-  | 'missing_resource_attribute'
-  | 'missing_time'
-  | 'policy_mismatch'
-  | 'limit_exceeded'
-  | 'io'
-  | 'internal'
-  | 'not_initialized'
-  | 'not_available';
+import type * as Wire from './wire.js';
 
-/** The data of an error, exactly as the binding sends it. */
-export interface ErrorData {
+/**
+ * Every error code: the core's (generated from its one list, `ErrorCode::ALL` in Rust), plus
+ * `internal` (a bug), `not_initialized` (`init()` not awaited) and `not_available` (a server
+ * method called in the lean browser build).
+ */
+export type ErrorCode = Wire.ErrorCode | 'internal' | 'not_initialized' | 'not_available';
+
+/** The data of an error, exactly as the binding sends it (or the SDK makes it, with its codes). */
+export interface ErrorData extends Omit<Wire.ErrorData, 'code'> {
   code: ErrorCode;
-  message: string;
-  path: string;
-  line?: number;
-  column?: number;
-  help?: string;
-  origin?: string;
 }
 
 /** An input error or a policy problem: a stable `code`, where it is, and a hint. */

@@ -1,6 +1,7 @@
 // The JSON path: every check the fast path declines (context, resource, a time as text, the
-// full decision, the bulk forms) as one JSON query in and one JSON answer out. Its only work
-// outside the core: building that JSON, filling in the clock, parsing decisions back.
+// full decision, the bulk forms) as one JSON query in and a plain object out (the binding's
+// wire types, through serde-wasm-bindgen). Its only work outside the core: building that JSON
+// and filling in the clock.
 
 import type { NativeEvaluator } from './binding.js';
 import type { DecisionCache } from './cache.js';
@@ -24,17 +25,17 @@ export class JsonPath {
 
   check(subject: string, target: string, scope: string, o: CheckOptions = {}): Decision {
     const q = this.#query(subject, target, scope, o);
-    return decision(call(() => this.#ffi.check(q)));
+    return call(() => this.#ffi.check(q));
   }
 
   allowedActions(subject: string, scope: string, o: BulkOptions = {}): string[] {
     const r = JSON.stringify({ subject, scope, context: o.context, now: this.#now(subject, o.now) });
-    return JSON.parse(call(() => this.#ffi.allowedActions(r))) as string[];
+    return call(() => this.#ffi.allowedActions(r));
   }
 
   scopesWhere(subject: string, action: string, o: BulkOptions = {}): string[] {
     const r = JSON.stringify({ subject, action, context: o.context, now: this.#now(subject, o.now) });
-    return JSON.parse(call(() => this.#ffi.scopesWhere(r))) as string[];
+    return call(() => this.#ffi.scopesWhere(r));
   }
 
   /** The query JSON. `target` with a `:` is a permission (names never contain one). */
@@ -58,22 +59,4 @@ export class JsonPath {
     if (typeof now === 'string') return now;
     return (typeof now === 'number' ? new Date(now) : now).toISOString();
   }
-}
-
-/** A decision as the binding encodes it: empty lists are left out. */
-interface WireDecision extends Omit<Decision, 'sources' | 'missing'> {
-  sources?: Decision['sources'];
-  missing?: Decision['missing'];
-}
-
-/** Parses a decision, with both lists always present. */
-export function decision(json: string): Decision {
-  const d = JSON.parse(json) as WireDecision;
-  return {
-    allowed: d.allowed,
-    reason: d.reason,
-    message: d.message,
-    sources: d.sources ?? [],
-    missing: d.missing ?? [],
-  };
 }

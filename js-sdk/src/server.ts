@@ -6,7 +6,6 @@
 import { serverEvaluator, type NativeEvaluator, type ServerEvaluator } from './binding.js';
 import type { DecisionCache } from './cache.js';
 import { call, RolecallError } from './errors.js';
-import { decision } from './json.js';
 import type {
   ApiKey,
   Assignment,
@@ -30,22 +29,22 @@ export class ServerMethods<S extends Schema> {
   }
 
   effectivePermissions(): EffectiveEntry[] {
-    return JSON.parse(call(() => this.#server('effectivePermissions').effectivePermissions())) as EffectiveEntry[];
+    return call(() => this.#server('effectivePermissions').effectivePermissions());
   }
 
   canAssign(request: AssignRequest<S>): Decision {
     const r = JSON.stringify(request);
-    return decision(call(() => this.#server('canAssign').canAssign(r)));
+    return call(() => this.#server('canAssign').canAssign(r));
   }
 
   canRevoke(request: AssignRequest<S>): Decision {
     const r = JSON.stringify(request);
-    return decision(call(() => this.#server('canRevoke').canRevoke(r)));
+    return call(() => this.#server('canRevoke').canRevoke(r));
   }
 
   canCopy(request: CopyRequest): Decision {
     const r = JSON.stringify(request);
-    return decision(call(() => this.#server('canCopy').canCopy(r)));
+    return call(() => this.#server('canCopy').canCopy(r));
   }
 
   addAssignment(assignment: Assignment<S>): number {
@@ -55,7 +54,7 @@ export class ServerMethods<S extends Schema> {
 
   removeAssignment(index: number): Assignment<S> {
     const i = indexOf(index);
-    return JSON.parse(this.#update(() => this.#server('removeAssignment').removeAssignment(i))) as Assignment<S>;
+    return this.#update(() => this.#server('removeAssignment').removeAssignment(i)) as Assignment<S>;
   }
 
   addGrant(grant: Grant<S>): number {
@@ -65,7 +64,7 @@ export class ServerMethods<S extends Schema> {
 
   removeGrant(index: number): Grant<S> {
     const i = indexOf(index);
-    return JSON.parse(this.#update(() => this.#server('removeGrant').removeGrant(i))) as Grant<S>;
+    return this.#update(() => this.#server('removeGrant').removeGrant(i)) as Grant<S>;
   }
 
   addApiKey(key: ApiKey<S>): void {
@@ -74,11 +73,11 @@ export class ServerMethods<S extends Schema> {
   }
 
   removeApiKey(id: string): ApiKey<S> {
-    return JSON.parse(this.#update(() => this.#server('removeApiKey').removeApiKey(id))) as ApiKey<S>;
+    return this.#update(() => this.#server('removeApiKey').removeApiKey(id)) as ApiKey<S>;
   }
 
   directory(): DirectoryDocument<S> {
-    return JSON.parse(call(() => this.#server('directory').directory())) as DirectoryDocument<S>;
+    return call(() => this.#server('directory').directory()) as DirectoryDocument<S>;
   }
 
   /** The binding's server methods, or `not_available` in the lean build. */

@@ -15,7 +15,7 @@ export function diff<S extends Schema, T extends Schema>(before: Evaluator<S>, a
   if (run === undefined) throw notAvailable('diff');
   const a = evaluatorFfi(before);
   const b = evaluatorFfi(after);
-  return JSON.parse(call(() => run(a, b))) as AccessDiff;
+  return call(() => run(a, b));
 }
 
 /**
@@ -35,5 +35,5 @@ export function runTestFile(text: string, load: (path: string) => string): TestR
   };
   const run = wasm().runTestFile;
   if (run === undefined) throw notAvailable('runTestFile');
-  return JSON.parse(call(() => run(text, loader))) as TestReport;
+  return call(() => run(text, loader));
 }

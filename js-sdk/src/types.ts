@@ -1,5 +1,12 @@
 // The public data types: what goes in (queries, requests) and what comes out (decisions,
-// reports). Names follow SPEC; the JSON the binding exchanges has exactly these shapes.
+// reports). Names follow SPEC. The shapes that cross the boundary are declared once, in Rust
+// (crates/rolecall-wasm/src/wire.rs), and generated into src/wire.ts: this file re-exports them,
+// or refines them with the policy's `Schema` names (Assignment<S>, ...), each refinement tied to
+// its generated twin by a check at the end of this file that fails to compile when the two
+// disagree in either direction.
+
+import type * as Wire from './wire.js';
+import type { ScopeNode } from './wire.js';
 
 /**
  * The names a policy declares, for compile-time checking. `rolecall codegen ts` emits one for a
@@ -45,46 +52,26 @@ export type BulkOptions<S extends Schema = Schema> = Omit<CheckOptions<S>, 'reso
 /** The optional part of `canMany`: its pairs give actions and scopes, the time is shared. */
 export type ManyOptions = Pick<CheckOptions, 'now'>;
 
-/** Why a decision came out as it did (SPEC 3 and 4). */
-export type Reason =
-  | 'granted'
-  | 'expired'
-  | 'forbidden'
-  | 'self_approval'
-  | 'context_mismatch'
-  | 'out_of_scope'
-  | 'missing_permission'
-  | 'not_assignable'
-  | 'scope_kind_not_allowed'
-  | 'escalation'
-  | 'max_holders_reached'
-  | 'exclusive_roles';
-
-/** A source that granted a decision: an assignment, a direct grant or an API key. */
-export interface GrantSource {
-  kind: 'assignment' | 'grant' | 'api_key';
-  /** Its index in the directory's list of that kind. */
-  index: number;
-  /** The role, for an assignment. */
-  role?: string;
-  /** The scope the source is at. */
-  scope: string;
-}
-
-/** A decision: allowed or not, why, who granted it or what is missing, and a tooltip line. */
-export interface Decision {
-  allowed: boolean;
-  reason: Reason;
-  /** One line for a tooltip: "Requires Authorize on Transfers". */
-  message: string;
-  /** The sources that granted it (allowed decisions); otherwise empty. */
-  sources: GrantSource[];
-  /** The required permissions that are not held (denied decisions); otherwise empty. */
-  missing: string[];
-}
+// The data the binding exchanges, as generated from its Rust wire types (src/wire.ts): used as
+// they are where the SDK has nothing to add.
+export type {
+  AccessChange,
+  AccessDiff,
+  CaseResult,
+  CopyRequest,
+  Decision,
+  EffectiveEntry,
+  GrantSource,
+  Reason,
+  ScopeNode,
+  Snapshot,
+  SnapshotScope,
+  SourceKind,
+  TestReport,
+} from './wire.js';
 
 /** Context qualifiers of an assignment: dimension to one value or a list. */
-export type AssignmentContext<S extends Schema> = Partial<Record<S['dimension'], string | string[]>>;
+export type AssignmentContext<S extends Schema> = Partial<Record<S['dimension'], Wire.OneOrMany>>;
 
 /** A role held by a subject at a scope (and below), as in the directory's `assignments`. */
 export interface Assignment<S extends Schema = Schema> {
@@ -117,14 +104,6 @@ export interface ApiKey<S extends Schema = Schema> {
   expires_at?: string;
 }
 
-/** A scope node of the directory. */
-export interface ScopeNode {
-  id: string;
-  parent?: string;
-  kind?: string;
-  label?: string;
-}
-
 /** A directory document (SPEC 2), as `evaluator.directory()` returns it. */
 export interface DirectoryDocument<S extends Schema = Schema> {
   scopes: ScopeNode[];
@@ -142,62 +121,23 @@ export interface AssignRequest<S extends Schema = Schema> {
   context?: AssignmentContext<S>;
 }
 
-/** May `actor` replace `to`'s assignments with copies of `from`'s? */
-export interface CopyRequest {
-  actor: string;
-  from: string;
-  to: string;
-}
-
-/** What one subject holds at one scope (`refunds:manage [country: CL]` when only under a context). */
-export interface EffectiveEntry {
-  subject: string;
-  scope: string;
-  held: string[];
-}
-
-/** What one subject gains and loses at one scope. */
-export interface AccessChange {
-  subject: string;
-  scope: string;
-  gained: string[];
-  lost: string[];
-}
-
-/** Every change between two (policy, directory) pairs, sorted by subject then scope. */
-export interface AccessDiff {
-  changes: AccessChange[];
-}
-
-/** One subject's view of a directory, for a browser (SPEC 5). Send it as JSON. */
-export interface Snapshot {
-  rolecall_snapshot: number;
-  policy_hash: string;
-  subject: string;
-  scopes: { id: string; parent?: string; kind?: string; reachable?: boolean }[];
-  assignments: [number, object][];
-  grants: [number, object][];
-  api_key?: [number, object];
-}
-
-/** The outcome of one case of a policy test file. */
-export interface CaseResult {
-  name: string;
-  index: number;
-  line: number;
-  passed: boolean;
-  /** `allow`, `deny (missing_permission)`, `error (unknown_action)`. */
-  expected: string;
-  /** The same form, for what happened, with the message. */
-  actual: string;
-}
-
-/** The outcome of one policy test file. */
-export interface TestReport {
-  passed: number;
-  failed: number;
-  cases: CaseResult[];
-}
-
 /** A policy or a directory: YAML or JSON text, or the document as an object. */
 export type DocumentInput = string | object;
+
+// ---- Refinements against their generated twins --------------------------------------------
+// With the plain `Schema` every refinement must equal its generated type: assignable both ways.
+// A field added, dropped, renamed or retyped on either side fails to compile here.
+
+/** `true` when `A` and `B` are assignable to each other, `never` otherwise. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+
+/** Each refinement with the plain `Schema`, beside its generated twin. */
+export type WireChecks = [
+  Same<Assignment, Wire.Assignment>,
+  Same<Grant, Wire.Grant>,
+  Same<ApiKey, Wire.ApiKey>,
+  Same<DirectoryDocument, Wire.DirectoryDocument>,
+  Same<AssignRequest, Wire.AssignRequest>,
+];
+/** Fails to compile unless every check above is `true`. @internal */
+export const wireChecks: WireChecks = [true, true, true, true, true];

@@ -17,7 +17,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let dir = Path::new(file).parent().unwrap_or(Path::new("."));
         let mut load = |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
         let report = match rolecall_wasm::ffi::run_test_file(&text, &mut load) {
-            Ok(json) => serde_json::from_str(&json)?,
+            Ok(report) => serde_json::to_value(&report)?,
             Err(e) => serde_json::json!({ "error": e }),
         };
         reports.insert(file.clone(), report);

@@ -4,12 +4,15 @@
 //! which the SDK turns into a `RolecallError`.
 
 use serde::Serialize;
+use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
 /// One error, as it crosses the boundary: `{ code, message, path, line, column, help, origin }`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Declared for TypeScript (`ErrorData`) with `code` as the generated `ErrorCode` union.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Tsify)]
 pub struct ErrorData {
-    /// SPEC's code (`unknown_action`, `policy_mismatch`, ...).
+    /// SPEC's code (`unknown_action`, `policy_mismatch`, ...): one of `ErrorCode::ALL`.
+    #[tsify(type = "ErrorCode")]
     pub code: String,
     /// Lowercase, no final period, user input in backticks.
     pub message: String,
@@ -17,15 +20,19 @@ pub struct ErrorData {
     pub path: String,
     /// 1-based line, when the input was text.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
     pub line: Option<usize>,
     /// 1-based column, when the input was text.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
     pub column: Option<usize>,
     /// A suggestion ("did you mean `operations`?").
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
     pub help: Option<String>,
     /// Which input: `policy`, `directory`, `snapshot`, `query`, a test file's path.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
     pub origin: Option<String>,
 }
 
@@ -50,9 +57,8 @@ impl ErrorData {
     }
 }
 
-/// The one conversion to JavaScript: a plain object with exactly the fields of the native JSON.
-/// Errors are the cold path, so going through JSON text keeps the two forms identical for free.
+/// The one conversion to JavaScript: a plain object with exactly the fields of the native JSON
+/// (absent options left out), through the binding's one serializer ([`crate::wire::to_js`]).
 pub fn to_js(e: ErrorData) -> JsValue {
-    let text = serde_json::to_string(&e).unwrap_or_default();
-    js_sys::JSON::parse(&text).unwrap_or_else(|_| JsValue::from_str(&e.message))
+    crate::wire::to_js(&e).unwrap_or_else(|_| JsValue::from_str(&e.message))
 }

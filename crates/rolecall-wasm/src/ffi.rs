@@ -1,13 +1,17 @@
-//! The binding's operations as plain Rust over JSON text (cedar's `ffi` pattern). Each JS-facing
-//! method in `lib.rs` is one of these plus [`crate::error::to_js`], so the whole surface runs
-//! natively in `cargo test` without a JavaScript engine. Every function is decode, call the core,
-//! encode: rules live in the core only.
+//! The binding's operations as plain Rust (cedar's `ffi` pattern): text in where the user gave
+//! text (documents, JSON queries), the wire values of [`crate::wire`] out. Each JS-facing method
+//! in `lib.rs` is one of these plus [`crate::wire::to_js`] or [`crate::error::to_js`], so the
+//! whole surface runs natively in `cargo test` without a JavaScript engine. Every function is
+//! decode, call the core, encode: rules live in the core only.
 
 use crate::error::ErrorData;
+use crate::wire;
 use indexmap::IndexMap;
-use rolecall::model::{ApiKeyDoc, AssignDoc, AssignmentDoc, CopyDoc, GrantDoc, QueryDoc, Text};
+use rolecall::model::{
+    ApiKeyDoc, AssignDoc, AssignmentDoc, CopyDoc, DirectoryDoc, GrantDoc, QueryDoc, Text,
+};
 use rolecall::testfile::run_test_file as run_file;
-use rolecall::{Directory, Evaluator, Policy, Snapshot, Timestamp};
+use rolecall::{AccessDiff, Directory, EffectiveEntry, Evaluator, Policy, Snapshot, Timestamp};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -43,13 +47,13 @@ pub fn from_snapshot(policy: &Arc<Policy>, snapshot: &str) -> Outcome<Evaluator>
         .map_err(|e| ErrorData::from_input("snapshot", e))
 }
 
-/// The decision for a query (`QueryDoc` JSON), as JSON.
+/// The decision for a query (`QueryDoc` JSON).
 ///
 /// # Errors
 /// SPEC's input errors, or `invalid_value` for JSON that is not a query.
-pub fn check(eval: &Evaluator, query: &str) -> Outcome<String> {
+pub fn check(eval: &Evaluator, query: &str) -> Outcome<wire::Decision> {
     let q: QueryDoc = decode("query", query)?;
-    encode(&eval.check_doc(&q)?)
+    Ok(eval.check_doc(&q)?.into())
 }
 
 /// Whether a query (`QueryDoc` JSON) is allowed: the slow path, for queries with a context or a
@@ -93,85 +97,82 @@ impl BulkRequest {
     }
 }
 
-/// Every action a subject may do at a scope (`{subject, scope, context?, now?}` JSON), as a JSON
-/// list of names.
+/// Every action a subject may do at a scope (`{subject, scope, context?, now?}` JSON): names.
 ///
 /// # Errors
 /// `unknown_scope`, `unknown_dimension`, `missing_time`, `invalid_value`.
-pub fn allowed_actions(eval: &Evaluator, request: &str) -> Outcome<String> {
+pub fn allowed_actions(eval: &Evaluator, request: &str) -> Outcome<Vec<String>> {
     let r: BulkRequest = decode("request", request)?;
     let scope = r.scope.as_ref().map_or("", |s| s.0.as_str());
-    encode(&eval.allowed_actions(&r.subject.0, scope, &r.context(), r.now()?)?)
+    let names = eval.allowed_actions(&r.subject.0, scope, &r.context(), r.now()?)?;
+    Ok(names.into_iter().map(str::to_owned).collect())
 }
 
-/// Every scope where a subject may do an action (`{subject, action, context?, now?}` JSON), as a
-/// JSON list of scope ids.
+/// Every scope where a subject may do an action (`{subject, action, context?, now?}` JSON):
+/// scope ids.
 ///
 /// # Errors
 /// `unknown_action`, `unknown_dimension`, `missing_time`, `invalid_value`.
-pub fn scopes_where(eval: &Evaluator, request: &str) -> Outcome<String> {
+pub fn scopes_where(eval: &Evaluator, request: &str) -> Outcome<Vec<String>> {
     let r: BulkRequest = decode("request", request)?;
     let action = r.action.as_deref().unwrap_or("");
-    encode(&eval.scopes_where(&r.subject.0, action, &r.context(), r.now()?)?)
+    let ids = eval.scopes_where(&r.subject.0, action, &r.context(), r.now()?)?;
+    Ok(ids.into_iter().map(str::to_owned).collect())
 }
 
-/// The effective permissions of every subject at every scope, as JSON.
-///
-/// # Errors
-/// Never in practice (encoding plain data).
-pub fn effective_permissions(eval: &Evaluator) -> Outcome<String> {
-    encode(&eval.effective_permissions())
+/// The effective permissions of every subject at every scope ([`wire::EffectiveEntry`]).
+pub fn effective_permissions(eval: &Evaluator) -> Vec<EffectiveEntry> {
+    eval.effective_permissions()
 }
 
-/// One subject's snapshot, as JSON.
-///
-/// # Errors
-/// Never in practice (encoding plain data).
-pub fn snapshot(eval: &Evaluator, subject: &str) -> Outcome<String> {
-    encode(&eval.snapshot(subject))
+/// One subject's snapshot ([`wire::Snapshot`]).
+pub fn snapshot(eval: &Evaluator, subject: &str) -> Snapshot {
+    eval.snapshot(subject)
 }
 
-/// `can_assign` for an `AssignDoc` (JSON), as a JSON decision.
+/// `can_assign` for an `AssignDoc` (JSON).
 ///
 /// # Errors
 /// `unknown_role`, `unknown_scope`, `unknown_dimension`, `invalid_value`.
-pub fn can_assign(eval: &Evaluator, request: &str) -> Outcome<String> {
+pub fn can_assign(eval: &Evaluator, request: &str) -> Outcome<wire::Decision> {
     let r: AssignDoc = decode("request", request)?;
-    encode(&eval.can_assign(&r)?)
+    Ok(eval.can_assign(&r)?.into())
 }
 
-/// `can_revoke` for an `AssignDoc` (JSON), as a JSON decision.
+/// `can_revoke` for an `AssignDoc` (JSON).
 ///
 /// # Errors
 /// As [`can_assign`], and `unknown_assignment`.
-pub fn can_revoke(eval: &Evaluator, request: &str) -> Outcome<String> {
+pub fn can_revoke(eval: &Evaluator, request: &str) -> Outcome<wire::Decision> {
     let r: AssignDoc = decode("request", request)?;
-    encode(&eval.can_revoke(&r)?)
+    Ok(eval.can_revoke(&r)?.into())
 }
 
-/// `can_copy` for a `CopyDoc` (JSON), as a JSON decision.
+/// `can_copy` for a `CopyDoc` (JSON).
 ///
 /// # Errors
 /// As [`can_assign`].
-pub fn can_copy(eval: &Evaluator, request: &str) -> Outcome<String> {
+pub fn can_copy(eval: &Evaluator, request: &str) -> Outcome<wire::Decision> {
     let r: CopyDoc = decode("request", request)?;
-    encode(&eval.can_copy(&r)?)
+    Ok(eval.can_copy(&r)?.into())
 }
 
-/// What each subject gains and loses at each scope from `before` to `after`, as JSON.
-///
-/// # Errors
-/// Never in practice (encoding plain data).
-pub fn diff(before: &Evaluator, after: &Evaluator) -> Outcome<String> {
-    encode(&rolecall::diff(before, after))
+/// What each subject gains and loses at each scope from `before` to `after`
+/// ([`wire::AccessDiff`]).
+pub fn diff(before: &Evaluator, after: &Evaluator) -> AccessDiff {
+    rolecall::diff(before, after)
 }
 
-/// A test file's report: the core's cases plus the two counts, so callers need not recount.
-#[derive(Serialize)]
-struct Report<'a> {
-    passed: usize,
-    failed: usize,
-    cases: &'a [rolecall::testfile::CaseResult],
+/// A test file's report ([`wire::TestReport`]): the core's cases plus the two counts, so callers
+/// need not recount.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// How many cases passed.
+    pub passed: usize,
+    /// How many failed.
+    pub failed: usize,
+    /// Every case, in order.
+    pub cases: Vec<rolecall::testfile::CaseResult>,
 }
 
 /// Runs a policy test file; `load` reads the paths it names.
@@ -181,12 +182,12 @@ struct Report<'a> {
 pub fn run_test_file(
     text: &str,
     load: &mut dyn FnMut(&str) -> Result<String, String>,
-) -> Outcome<String> {
+) -> Outcome<Report> {
     let report = run_file(text, load)?;
-    encode(&Report {
+    Ok(Report {
         passed: report.passed(),
         failed: report.failed(),
-        cases: &report.cases,
+        cases: report.cases,
     })
 }
 
@@ -201,14 +202,14 @@ pub fn add_assignment(eval: &mut Evaluator, assignment: &str) -> Outcome<u32> {
     index(eval.add_assignment(a), "assignment")
 }
 
-/// Removes assignment `index`; the removed assignment as JSON. The last assignment takes its
-/// index.
+/// Removes assignment `index`; the removed assignment ([`wire::Assignment`]). The last
+/// assignment takes its index.
 ///
 /// # Errors
 /// `unknown_assignment` for an index out of range.
-pub fn remove_assignment(eval: &mut Evaluator, index: u32) -> Outcome<String> {
+pub fn remove_assignment(eval: &mut Evaluator, index: u32) -> Outcome<AssignmentDoc> {
     let removed = eval.remove_assignment(index as usize);
-    encode(&removed.map_err(|e| ErrorData::from_input("assignment", e))?)
+    removed.map_err(|e| ErrorData::from_input("assignment", e))
 }
 
 /// Adds a direct grant (`GrantDoc` JSON); its index in the directory's list.
@@ -220,13 +221,14 @@ pub fn add_grant(eval: &mut Evaluator, grant: &str) -> Outcome<u32> {
     index(eval.add_grant(g), "grant")
 }
 
-/// Removes direct grant `index`; the removed grant as JSON. The last grant takes its index.
+/// Removes direct grant `index`; the removed grant ([`wire::Grant`]). The last grant takes its
+/// index.
 ///
 /// # Errors
 /// `unknown_assignment` for an index out of range.
-pub fn remove_grant(eval: &mut Evaluator, index: u32) -> Outcome<String> {
+pub fn remove_grant(eval: &mut Evaluator, index: u32) -> Outcome<GrantDoc> {
     let removed = eval.remove_grant(index as usize);
-    encode(&removed.map_err(|e| ErrorData::from_input("grant", e))?)
+    removed.map_err(|e| ErrorData::from_input("grant", e))
 }
 
 /// Adds an API key (`ApiKeyDoc` JSON).
@@ -239,21 +241,18 @@ pub fn add_api_key(eval: &mut Evaluator, key: &str) -> Outcome<()> {
         .map_err(|e| ErrorData::from_input("api_key", e))
 }
 
-/// Removes the API key `id`; the removed key as JSON.
+/// Removes the API key `id`; the removed key ([`wire::ApiKey`]).
 ///
 /// # Errors
 /// `unknown_assignment` when there is no such key.
-pub fn remove_api_key(eval: &mut Evaluator, id: &str) -> Outcome<String> {
+pub fn remove_api_key(eval: &mut Evaluator, id: &str) -> Outcome<ApiKeyDoc> {
     let removed = eval.remove_api_key(id);
-    encode(&removed.map_err(|e| ErrorData::from_input("api_key", e))?)
+    removed.map_err(|e| ErrorData::from_input("api_key", e))
 }
 
-/// The current directory document (after every update), as JSON.
-///
-/// # Errors
-/// Never in practice (encoding plain data).
-pub fn directory(eval: &Evaluator) -> Outcome<String> {
-    encode(eval.directory().doc())
+/// The current directory document, after every update ([`wire::DirectoryDocument`]).
+pub fn directory(eval: &Evaluator) -> &DirectoryDoc {
+    eval.directory().doc()
 }
 
 fn index(added: rolecall::Result<usize>, origin: &str) -> Outcome<u32> {
@@ -299,12 +298,6 @@ pub fn actions_needing_resource(policy: &Policy) -> Vec<u32> {
 /// Decodes an input; an error is tagged with the input it came from.
 fn decode<T: DeserializeOwned>(origin: &str, text: &str) -> Outcome<T> {
     rolecall::from_json(text).map_err(|e| ErrorData::from_input(origin, e))
-}
-
-fn encode<T: Serialize>(value: &T) -> Outcome<String> {
-    // Our outputs always encode (string keys, no floats); the error's own text is left out so
-    // serde_json's error messages (and std's I/O error names) stay out of the .wasm.
-    serde_json::to_string(value).map_err(|_| invalid("", "the result could not be encoded".into()))
 }
 
 fn invalid(path: &str, message: String) -> ErrorData {

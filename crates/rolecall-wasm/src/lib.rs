@@ -1,7 +1,9 @@
 //! The WebAssembly binding of rolecall: wasm-bindgen classes over the core, and nothing else.
 //!
-//! Every method is decode, call, encode: the work is a function of [`ffi`] (plain Rust over JSON
-//! text, tested natively) and errors become JS values in one place, [`error::to_js`]. The npm
+//! Every method is decode, call, encode: the work is a function of [`ffi`] (plain Rust, tested
+//! natively), values become JS objects in one place, [`wire::to_js`] (serde-wasm-bindgen), and
+//! errors in another, [`error::to_js`]. The data's TypeScript declarations are generated from
+//! [`wire`]'s types (tsify). The npm
 //! package `rolecall` (js-sdk/) wraps these generated classes and hides their names.
 //!
 //! Two builds: the full one (Node) and, without the default features `server` and `yaml`, the
@@ -11,8 +13,10 @@
 //!
 //! What crosses the boundary, by cost:
 //! - loading (policy, directory, snapshot): text, once;
-//! - full decisions, bulk forms, administration: JSON text in and out;
-//! - live directory updates: one item in as JSON, an index or the removed item out;
+//! - full decisions, bulk forms, administration: the query as JSON text in (the located reader
+//!   keeps its line and column), a plain object out (serde-wasm-bindgen: no JSON text to write
+//!   or parse);
+//! - live directory updates: one item in as JSON, an index or the removed item (an object) out;
 //! - the hot path ([`Evaluator::can_prepared`], [`Evaluator::can_many`]): integers only. The SDK
 //!   interns action names, scope ids and subjects into JS `Map`s from the tables below, and
 //!   caches [`Evaluator::allowed_bits`] (every action at one scope, one call) so that most
@@ -23,6 +27,7 @@ pub mod error;
 pub mod ffi;
 #[cfg(feature = "server")]
 mod server;
+pub mod wire;
 
 use error::to_js;
 use std::sync::Arc;
@@ -32,6 +37,17 @@ type JsResult<T> = Result<T, JsValue>;
 
 fn js<T>(r: ffi::Outcome<T>) -> JsResult<T> {
     r.map_err(to_js)
+}
+
+/// A value as a plain JS object (the wire types' declared shape).
+fn object<T: serde::Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    wire::to_js(value).map_err(|_| {
+        to_js(error::ErrorData::from(rolecall::Error::new(
+            rolecall::ErrorCode::InvalidValue,
+            "",
+            "the result could not be encoded",
+        )))
+    })
 }
 
 /// A compiled policy.
@@ -96,12 +112,13 @@ impl Evaluator {
         js(ffi::from_snapshot(&policy.inner, snapshot)).map(|inner| Evaluator { inner })
     }
 
-    /// The decision for a query (JSON), as JSON.
+    /// The decision for a query (JSON).
     ///
     /// # Errors
     /// SPEC's input errors.
-    pub fn check(&self, query: &str) -> JsResult<String> {
-        js(ffi::check(&self.inner, query))
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn check(&self, query: &str) -> JsResult<JsValue> {
+        object(&js(ffi::check(&self.inner, query))?)
     }
 
     /// Whether a query (JSON) is allowed.
@@ -160,30 +177,31 @@ impl Evaluator {
         ffi::allowed_bits(&self.inner, subject, scope)
     }
 
-    /// Every action a subject may do at a scope (request JSON), as a JSON list.
+    /// Every action a subject may do at a scope (request JSON).
     ///
     /// # Errors
     /// `unknown_scope`, `unknown_dimension`, `missing_time`.
     #[wasm_bindgen(js_name = allowedActions)]
-    pub fn allowed_actions(&self, request: &str) -> JsResult<String> {
+    pub fn allowed_actions(&self, request: &str) -> JsResult<Vec<String>> {
         js(ffi::allowed_actions(&self.inner, request))
     }
 
-    /// Every scope where a subject may do an action (request JSON), as a JSON list.
+    /// Every scope where a subject may do an action (request JSON).
     ///
     /// # Errors
     /// `unknown_action`, `unknown_dimension`, `missing_time`.
     #[wasm_bindgen(js_name = scopesWhere)]
-    pub fn scopes_where(&self, request: &str) -> JsResult<String> {
+    pub fn scopes_where(&self, request: &str) -> JsResult<Vec<String>> {
         js(ffi::scopes_where(&self.inner, request))
     }
 
-    /// One subject's snapshot, as JSON.
+    /// One subject's snapshot.
     ///
     /// # Errors
     /// Never in practice.
-    pub fn snapshot(&self, subject: &str) -> JsResult<String> {
-        js(ffi::snapshot(&self.inner, subject))
+    #[wasm_bindgen(unchecked_return_type = "Snapshot")]
+    pub fn snapshot(&self, subject: &str) -> JsResult<JsValue> {
+        object(&ffi::snapshot(&self.inner, subject))
     }
 }
 

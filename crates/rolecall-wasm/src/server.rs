@@ -2,45 +2,45 @@
 //! lean one): the access review, administration checks, live directory updates, the directory
 //! document, diff and policy test files. Each is decode, call, encode through [`crate::ffi`].
 
-use crate::{ffi, js, Evaluator, JsResult};
+use crate::{ffi, js, object, Evaluator, JsResult};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 impl Evaluator {
-    /// Effective permissions of every subject at every scope, as JSON.
+    /// Effective permissions of every subject at every scope.
     ///
     /// # Errors
     /// Never in practice.
-    #[wasm_bindgen(js_name = effectivePermissions)]
-    pub fn effective_permissions(&self) -> JsResult<String> {
-        js(ffi::effective_permissions(&self.inner))
+    #[wasm_bindgen(js_name = effectivePermissions, unchecked_return_type = "EffectiveEntry[]")]
+    pub fn effective_permissions(&self) -> JsResult<JsValue> {
+        object(&ffi::effective_permissions(&self.inner))
     }
 
-    /// May an actor assign a role (request JSON)? A JSON decision.
+    /// May an actor assign a role (request JSON)?
     ///
     /// # Errors
     /// `unknown_role`, `unknown_scope`, `unknown_dimension`.
-    #[wasm_bindgen(js_name = canAssign)]
-    pub fn can_assign(&self, request: &str) -> JsResult<String> {
-        js(ffi::can_assign(&self.inner, request))
+    #[wasm_bindgen(js_name = canAssign, unchecked_return_type = "Decision")]
+    pub fn can_assign(&self, request: &str) -> JsResult<JsValue> {
+        object(&js(ffi::can_assign(&self.inner, request))?)
     }
 
-    /// May an actor revoke an assignment (request JSON)? A JSON decision.
+    /// May an actor revoke an assignment (request JSON)?
     ///
     /// # Errors
     /// As `canAssign`, and `unknown_assignment`.
-    #[wasm_bindgen(js_name = canRevoke)]
-    pub fn can_revoke(&self, request: &str) -> JsResult<String> {
-        js(ffi::can_revoke(&self.inner, request))
+    #[wasm_bindgen(js_name = canRevoke, unchecked_return_type = "Decision")]
+    pub fn can_revoke(&self, request: &str) -> JsResult<JsValue> {
+        object(&js(ffi::can_revoke(&self.inner, request))?)
     }
 
-    /// May an actor copy one subject's allocation onto another (request JSON)? A JSON decision.
+    /// May an actor copy one subject's allocation onto another (request JSON)?
     ///
     /// # Errors
     /// As `canAssign`.
-    #[wasm_bindgen(js_name = canCopy)]
-    pub fn can_copy(&self, request: &str) -> JsResult<String> {
-        js(ffi::can_copy(&self.inner, request))
+    #[wasm_bindgen(js_name = canCopy, unchecked_return_type = "Decision")]
+    pub fn can_copy(&self, request: &str) -> JsResult<JsValue> {
+        object(&js(ffi::can_copy(&self.inner, request))?)
     }
 
     /// Adds an assignment (JSON); its index.
@@ -52,13 +52,13 @@ impl Evaluator {
         js(ffi::add_assignment(&mut self.inner, assignment))
     }
 
-    /// Removes assignment `index`; the removed one as JSON.
+    /// Removes assignment `index`; the removed one.
     ///
     /// # Errors
     /// `unknown_assignment`.
-    #[wasm_bindgen(js_name = removeAssignment)]
-    pub fn remove_assignment(&mut self, index: u32) -> JsResult<String> {
-        js(ffi::remove_assignment(&mut self.inner, index))
+    #[wasm_bindgen(js_name = removeAssignment, unchecked_return_type = "Assignment")]
+    pub fn remove_assignment(&mut self, index: u32) -> JsResult<JsValue> {
+        object(&js(ffi::remove_assignment(&mut self.inner, index))?)
     }
 
     /// Adds a direct grant (JSON); its index.
@@ -70,13 +70,13 @@ impl Evaluator {
         js(ffi::add_grant(&mut self.inner, grant))
     }
 
-    /// Removes direct grant `index`; the removed one as JSON.
+    /// Removes direct grant `index`; the removed one.
     ///
     /// # Errors
     /// `unknown_assignment`.
-    #[wasm_bindgen(js_name = removeGrant)]
-    pub fn remove_grant(&mut self, index: u32) -> JsResult<String> {
-        js(ffi::remove_grant(&mut self.inner, index))
+    #[wasm_bindgen(js_name = removeGrant, unchecked_return_type = "Grant")]
+    pub fn remove_grant(&mut self, index: u32) -> JsResult<JsValue> {
+        object(&js(ffi::remove_grant(&mut self.inner, index))?)
     }
 
     /// Adds an API key (JSON).
@@ -88,31 +88,32 @@ impl Evaluator {
         js(ffi::add_api_key(&mut self.inner, key))
     }
 
-    /// Removes the API key `id`; the removed one as JSON.
+    /// Removes the API key `id`; the removed one.
     ///
     /// # Errors
     /// `unknown_assignment`.
-    #[wasm_bindgen(js_name = removeApiKey)]
-    pub fn remove_api_key(&mut self, id: &str) -> JsResult<String> {
-        js(ffi::remove_api_key(&mut self.inner, id))
+    #[wasm_bindgen(js_name = removeApiKey, unchecked_return_type = "ApiKey")]
+    pub fn remove_api_key(&mut self, id: &str) -> JsResult<JsValue> {
+        object(&js(ffi::remove_api_key(&mut self.inner, id))?)
     }
 
-    /// The current directory document, as JSON.
+    /// The current directory document.
     ///
     /// # Errors
     /// Never in practice.
-    pub fn directory(&self) -> JsResult<String> {
-        js(ffi::directory(&self.inner))
+    #[wasm_bindgen(unchecked_return_type = "DirectoryDocument")]
+    pub fn directory(&self) -> JsResult<JsValue> {
+        object(ffi::directory(&self.inner))
     }
 }
 
-/// Permissions gained and lost from `before` to `after`, as JSON.
+/// Permissions gained and lost from `before` to `after`.
 ///
 /// # Errors
 /// Never in practice.
-#[wasm_bindgen]
-pub fn diff(before: &Evaluator, after: &Evaluator) -> JsResult<String> {
-    js(ffi::diff(&before.inner, &after.inner))
+#[wasm_bindgen(unchecked_return_type = "AccessDiff")]
+pub fn diff(before: &Evaluator, after: &Evaluator) -> JsResult<JsValue> {
+    object(&ffi::diff(&before.inner, &after.inner))
 }
 
 /// Runs a policy test file. `loader(path)` returns the text of a path the file names, or throws
@@ -120,8 +121,8 @@ pub fn diff(before: &Evaluator, after: &Evaluator) -> JsResult<String> {
 ///
 /// # Errors
 /// When the file, its policy or its directory does not load.
-#[wasm_bindgen(js_name = runTestFile)]
-pub fn run_test_file(text: &str, loader: &js_sys::Function) -> JsResult<String> {
+#[wasm_bindgen(js_name = runTestFile, unchecked_return_type = "TestReport")]
+pub fn run_test_file(text: &str, loader: &js_sys::Function) -> JsResult<JsValue> {
     let mut load = |path: &str| -> Result<String, String> {
         match loader.call1(&JsValue::NULL, &JsValue::from_str(path)) {
             Ok(v) => v
@@ -132,5 +133,5 @@ pub fn run_test_file(text: &str, loader: &js_sys::Function) -> JsResult<String> 
                 .unwrap_or_else(|| "the loader failed".to_owned())),
         }
     };
-    js(ffi::run_test_file(text, &mut load))
+    object(&js(ffi::run_test_file(text, &mut load))?)
 }

@@ -1,5 +1,6 @@
-//! The binding's surface, natively: every JS-facing operation is an `ffi` function over JSON
-//! text, so its behaviour is pinned here without a JavaScript engine.
+//! The binding's surface, natively: every JS-facing operation is an `ffi` function (text in,
+//! wire values out), so its behaviour is pinned here without a JavaScript engine. A value's JSON
+//! here is the object serde-wasm-bindgen hands to JavaScript (same serde, maps as objects).
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use rolecall_wasm::ffi;
@@ -13,6 +14,11 @@ fn examples() -> PathBuf {
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// A returned value as JSON: the shape the JS object has.
+fn json_of<T: serde::Serialize>(value: T) -> Value {
+    serde_json::to_value(value).unwrap()
 }
 
 fn payments() -> (Arc<rolecall::Policy>, rolecall::Evaluator) {
@@ -32,8 +38,7 @@ fn every_example_test_file_passes_through_the_binding() {
             continue;
         }
         let mut load = |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
-        let report: Value =
-            serde_json::from_str(&ffi::run_test_file(&read(&file), &mut load).unwrap()).unwrap();
+        let report: Value = json_of(ffi::run_test_file(&read(&file), &mut load).unwrap());
         assert_eq!(report["failed"], 0, "{}: {report:#}", file.display());
         total += report["passed"].as_u64().unwrap();
     }
@@ -41,14 +46,15 @@ fn every_example_test_file_passes_through_the_binding() {
 }
 
 #[test]
-fn a_decision_crosses_as_json_with_reason_and_message() {
+fn a_decision_crosses_with_reason_message_and_both_lists() {
     let (_, eval) = payments();
     let q = json!({ "subject": "oscar", "action": "refunds.create", "scope": "acme-cl" });
-    let d: Value = serde_json::from_str(&ffi::check(&eval, &q.to_string()).unwrap()).unwrap();
+    let d: Value = json_of(ffi::check(&eval, &q.to_string()).unwrap());
     assert_eq!(d["allowed"], true);
     assert_eq!(d["reason"], "granted");
+    assert_eq!(d["missing"], json!([]));
     let q = json!({ "subject": "nobody", "action": "refunds.create", "scope": "acme-cl" });
-    let d: Value = serde_json::from_str(&ffi::check(&eval, &q.to_string()).unwrap()).unwrap();
+    let d: Value = json_of(ffi::check(&eval, &q.to_string()).unwrap());
     assert_eq!(d["reason"], "missing_permission");
     assert_eq!(d["missing"], json!(["refunds:manage"]));
 }
@@ -85,7 +91,7 @@ fn malformed_json_input_is_a_syntax_error_with_its_location() {
 #[test]
 fn a_snapshot_under_another_policy_is_policy_mismatch() {
     let (_, eval) = payments();
-    let snap = ffi::snapshot(&eval, "oscar").unwrap();
+    let snap = ffi::snapshot(&eval, "oscar").to_json();
     let other =
         Arc::new(ffi::parse_policy(&read(&examples().join("payouts/policy.yaml"))).unwrap());
     let e = ffi::from_snapshot(&other, &snap).unwrap_err();
@@ -151,13 +157,11 @@ fn expiring_keys_are_the_only_subjects_that_need_the_clock() {
 fn bulk_forms_take_a_json_request() {
     let (_, eval) = payments();
     let r = json!({ "subject": "oscar", "scope": "acme-cl" });
-    let actions: Vec<String> =
-        serde_json::from_str(&ffi::allowed_actions(&eval, &r.to_string()).unwrap()).unwrap();
+    let actions: Vec<String> = ffi::allowed_actions(&eval, &r.to_string()).unwrap();
     assert!(actions.iter().any(|a| a == "refunds.create"));
     // sam holds support at acme-mx only: downward inheritance, never up or sideways.
     let r = json!({ "subject": "sam", "action": "links.view_section" });
-    let scopes: Vec<String> =
-        serde_json::from_str(&ffi::scopes_where(&eval, &r.to_string()).unwrap()).unwrap();
+    let scopes: Vec<String> = ffi::scopes_where(&eval, &r.to_string()).unwrap();
     assert_eq!(scopes, ["acme-mx"]);
     let e = ffi::allowed_actions(
         &eval,
@@ -177,20 +181,19 @@ fn millis_are_none_for_nan() {
 fn live_updates_take_json_and_return_the_index_or_the_removed_item() {
     let (_, mut eval) = payments();
     let zoe = json!({ "subject": "zoe", "role": "operations", "scope": "acme-cl" });
-    let before = ffi::directory(&eval).unwrap();
+    let before = json_of(ffi::directory(&eval));
     let i = ffi::add_assignment(&mut eval, &zoe.to_string()).unwrap();
-    let doc: Value = serde_json::from_str(&ffi::directory(&eval).unwrap()).unwrap();
+    let doc: Value = json_of(ffi::directory(&eval));
     assert_eq!(doc["assignments"][i as usize], zoe);
-    let removed: Value =
-        serde_json::from_str(&ffi::remove_assignment(&mut eval, i).unwrap()).unwrap();
+    let removed: Value = json_of(ffi::remove_assignment(&mut eval, i).unwrap());
     assert_eq!(removed, zoe);
-    assert_eq!(ffi::directory(&eval).unwrap(), before);
+    assert_eq!(json_of(ffi::directory(&eval)), before);
 }
 
 #[test]
 fn a_rejected_live_update_is_error_data_naming_its_input() {
     let (_, mut eval) = payments();
-    let before = ffi::directory(&eval).unwrap();
+    let before = json_of(ffi::directory(&eval));
     let bad = json!({ "subject": "zoe", "role": "operatons", "scope": "org" });
     let e = ffi::add_assignment(&mut eval, &bad.to_string()).unwrap_err();
     assert_eq!(e.code, "unknown_role");
@@ -202,7 +205,7 @@ fn a_rejected_live_update_is_error_data_naming_its_input() {
     );
     let e = ffi::remove_api_key(&mut eval, "no_such_key").unwrap_err();
     assert_eq!(e.code, "unknown_assignment");
-    assert_eq!(ffi::directory(&eval).unwrap(), before);
+    assert_eq!(json_of(ffi::directory(&eval)), before);
 }
 
 #[test]

@@ -52,10 +52,9 @@ pub struct Decision {
     pub reason: Reason,
     /// One line for a tooltip: "Requires Authorize on Transfers".
     pub message: String,
-    /// The sources that granted it (allowed decisions).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The sources that granted it (allowed decisions); otherwise empty. Both lists are always
+    /// written, so a decision has one JSON shape everywhere (CLI, WebAssembly, TypeScript).
     pub sources: Vec<GrantSource>,
-    /// The required permissions that are not held (denied decisions).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The required permissions that are not held (denied decisions); otherwise empty.
     pub missing: Vec<String>,
 }

@@ -1,0 +1,121 @@
+//! The wire types (`src/wire.rs`) against the core's values: each mirror reads the core's JSON of
+//! real values (it refuses unknown fields) and writes it back unchanged, so a field added,
+//! renamed or retyped on either side fails here. The codes match the core's one list.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use rolecall_wasm::{ffi, wire};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/policies")
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn evaluator(example: &str) -> rolecall::Evaluator {
+    let dir = examples().join(example);
+    let policy = Arc::new(ffi::parse_policy(&read(&dir.join("policy.yaml"))).unwrap());
+    ffi::new_evaluator(&policy, &read(&dir.join("directory.yaml"))).unwrap()
+}
+
+/// `core`'s JSON read into the mirror `M` and written back: the same JSON.
+fn mirrors<M: DeserializeOwned + Serialize>(core: impl Serialize) {
+    let original = serde_json::to_value(core).unwrap();
+    let wire: M = serde_json::from_value(original.clone())
+        .unwrap_or_else(|e| panic!("{}: {e}\n{original:#}", std::any::type_name::<M>()));
+    assert_eq!(serde_json::to_value(wire).unwrap(), original);
+}
+
+const EXAMPLES: [&str; 5] = [
+    "payments",
+    "payouts",
+    "planning",
+    "admin-console",
+    "role-allocation",
+];
+
+#[test]
+fn the_reason_and_error_unions_are_the_cores_lists() {
+    let reasons: Vec<Value> = rolecall::Reason::ALL
+        .iter()
+        .map(|r| json!(r.as_str()))
+        .collect();
+    for r in &reasons {
+        let w: wire::Reason = serde_json::from_value(r.clone()).unwrap();
+        assert_eq!(&serde_json::to_value(w).unwrap(), r);
+    }
+    for c in rolecall::ErrorCode::ALL {
+        let w: wire::ErrorCode = serde_json::from_value(json!(c.as_str())).unwrap();
+        assert_eq!(serde_json::to_value(w).unwrap(), json!(c.as_str()));
+    }
+}
+
+#[test]
+fn directories_snapshots_and_effective_reports_mirror_the_cores() {
+    for example in EXAMPLES {
+        let eval = evaluator(example);
+        mirrors::<wire::DirectoryDocument>(ffi::directory(&eval));
+        mirrors::<Vec<wire::EffectiveEntry>>(ffi::effective_permissions(&eval));
+        let doc = ffi::directory(&eval);
+        let subjects = doc
+            .assignments
+            .iter()
+            .map(|a| a.subject.0.clone())
+            .chain(doc.api_keys.iter().map(|k| k.id.0.clone()));
+        for subject in subjects {
+            mirrors::<wire::Snapshot>(ffi::snapshot(&eval, &subject));
+        }
+    }
+}
+
+#[test]
+fn decisions_mirror_the_cores_with_both_lists_always_present() {
+    let eval = evaluator("payments");
+    for q in [
+        json!({ "subject": "oscar", "action": "refunds.create", "scope": "acme-cl" }),
+        json!({ "subject": "nobody", "action": "refunds.create", "scope": "acme-cl" }),
+    ] {
+        let core = eval
+            .check_doc(&serde_json::from_value(q.clone()).unwrap())
+            .unwrap();
+        let expected = serde_json::to_value(&core).unwrap();
+        assert!(expected["sources"].is_array() && expected["missing"].is_array());
+        let wire = ffi::check(&eval, &q.to_string()).unwrap();
+        assert_eq!(serde_json::to_value(&wire).unwrap(), expected);
+        mirrors::<wire::Decision>(wire);
+    }
+}
+
+#[test]
+fn test_reports_and_diffs_mirror_the_cores() {
+    let dir = examples().join("payments");
+    let mut load = |p: &str| std::fs::read_to_string(dir.join(p)).map_err(|e| e.to_string());
+    let report = ffi::run_test_file(&read(&dir.join("tests.yaml")), &mut load).unwrap();
+    assert!(!report.cases.is_empty());
+    mirrors::<wire::TestReport>(report);
+    let before = evaluator("payments");
+    let mut after = evaluator("payments");
+    let zoe = json!({ "subject": "zoe", "role": "operations", "scope": "acme-cl" });
+    ffi::add_assignment(&mut after, &zoe.to_string()).unwrap();
+    let diff = ffi::diff(&before, &after);
+    assert!(!diff.changes.is_empty());
+    mirrors::<wire::AccessDiff>(diff);
+}
+
+#[test]
+fn requests_mirror_the_cores() {
+    mirrors::<wire::AssignRequest>(rolecall::model::AssignDoc {
+        actor: rolecall::model::Text("alice".into()),
+        subject: rolecall::model::Text("bob".into()),
+        role: "operations".into(),
+        scope: rolecall::model::Text("org".into()),
+        ..Default::default()
+    });
+    mirrors::<wire::CopyRequest>(rolecall::model::CopyDoc::default());
+}

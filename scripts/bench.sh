@@ -11,11 +11,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 start=$SECONDS
 say() { printf 'bench [%ss]: %s\n' "$((SECONDS - start))" "$*" >&2; }
 
-# The run rewrites bench/results.md, but its section "## Build measurements" is measured by hand
-# (scripts/build-wasm.sh cites it): kept aside here and put back at the end, however the run ends.
+# The run rewrites bench/results.md, but its sections "## Build measurements" (scripts/build-wasm.sh
+# cites it) and "## Boundary" (bench/js/boundary.mjs, run by hand against two builds; the binding
+# cites it) are measured by hand: kept aside here and put back at the end, however the run ends.
 RESULTS=bench/results.md
 KEPT="$(mktemp)"
-awk '/^## / { keep = /^## Build measurements/ } keep' "$RESULTS" >"$KEPT" 2>/dev/null || true
+awk '/^## / { keep = /^## (Build measurements|Boundary)/ } keep' "$RESULTS" >"$KEPT" 2>/dev/null || true
 restore_build_measurements() {
   if [[ -s "$KEPT" ]] && ! grep -q '^## Build measurements' "$RESULTS"; then
     { echo; cat "$KEPT"; } >>"$RESULTS"

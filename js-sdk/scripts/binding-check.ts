@@ -5,7 +5,7 @@
 import type * as Full from '../dist/wasm/node.js';
 import type * as Lean from '../dist/wasm/web.js';
 import type { NativeEvaluator, NativePolicy, ServerEvaluator } from '../src/binding.js';
-import type { AccessDiff, TestReport } from '../src/wire.js';
+import type { TestReport } from '../src/wire.js';
 
 export const policy = (p: Lean.Policy): NativePolicy => p;
 export const evaluator = (e: Lean.Evaluator): NativeEvaluator => e;
@@ -18,7 +18,7 @@ export const statics = (g: typeof Lean) => {
   return { parse, create, fromSnapshot };
 };
 export const fullStatics = (g: typeof Full) => {
-  const diff: (a: Full.Evaluator, b: Full.Evaluator) => AccessDiff = g.diff;
+  const diff: (a: Full.Evaluator, b: Full.Evaluator) => string = g.diff;
   const run: (text: string, loader: (path: string) => string) => TestReport = g.runTestFile;
   return { diff, run };
 };

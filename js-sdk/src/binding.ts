@@ -16,7 +16,8 @@ export interface NativePolicy {
 
 /** An evaluator's methods that only the full build (Node) has. */
 export interface ServerEvaluator {
-  effectivePermissions(): Wire.EffectiveEntry[];
+  /** `Wire.EffectiveEntry[]` as JSON (large: JSON.parse is faster than objects across). */
+  effectivePermissions(): string;
   canAssign(request: string): Wire.Decision;
   canRevoke(request: string): Wire.Decision;
   canCopy(request: string): Wire.Decision;
@@ -26,12 +27,13 @@ export interface ServerEvaluator {
   removeGrant(index: number): Wire.Grant;
   addApiKey(key: string): void;
   removeApiKey(id: string): Wire.ApiKey;
-  directory(): Wire.DirectoryDocument;
+  /** `Wire.DirectoryDocument` as JSON. */
+  directory(): string;
 }
 
 /**
- * An evaluator inside the WebAssembly module: JSON text in, plain objects (the wire types) out,
- * integers on the hot path.
+ * An evaluator inside the WebAssembly module: JSON text in; decisions out as plain objects (the
+ * wire types), lists and large reports as JSON text of a wire type; integers on the hot path.
  */
 export interface NativeEvaluator extends Partial<ServerEvaluator> {
   check(query: string): Wire.Decision;
@@ -43,9 +45,12 @@ export interface NativeEvaluator extends Partial<ServerEvaluator> {
   canPrepared(subject: number, action: number, scope: number, nowMs: number): boolean;
   canMany(subject: number, pairs: Uint32Array, nowMs: number): Uint8Array;
   allowedBits(subject: number, scope: number): Uint32Array;
-  allowedActions(request: string): string[];
-  scopesWhere(request: string): string[];
-  snapshot(subject: string): Wire.Snapshot;
+  /** `string[]` as JSON. */
+  allowedActions(request: string): string;
+  /** `string[]` as JSON. */
+  scopesWhere(request: string): string;
+  /** `Wire.Snapshot` as JSON. */
+  snapshot(subject: string): string;
   free(): void;
 }
 
@@ -57,7 +62,8 @@ export interface Binding {
     fromSnapshot(policy: NativePolicy, snapshot: string): NativeEvaluator;
   };
   /** Full build only. */
-  diff?(before: NativeEvaluator, after: NativeEvaluator): Wire.AccessDiff;
+  /** Full build only. `Wire.AccessDiff` as JSON. */
+  diff?(before: NativeEvaluator, after: NativeEvaluator): string;
   /** Full build only. The generated type is `Function`; the SDK always passes this shape. */
   runTestFile?(text: string, loader: (path: string) => string): Wire.TestReport;
 }

@@ -148,7 +148,7 @@ export class Evaluator<S extends Schema = Schema> {
    * Send it as JSON; the browser builds `Permissions.fromSnapshot(policy, snapshot)`.
    */
   snapshot(subject: string): Snapshot {
-    return call(() => this.#ffi.snapshot(subject));
+    return JSON.parse(call(() => this.#ffi.snapshot(subject))) as Snapshot;
   }
 
   // --- Server only (the full build): administration, access review, live updates -------------

@@ -1,7 +1,7 @@
 // The JSON path: every check the fast path declines (context, resource, a time as text, the
-// full decision, the bulk forms) as one JSON query in and a plain object out (the binding's
-// wire types, through serde-wasm-bindgen). Its only work outside the core: building that JSON
-// and filling in the clock.
+// full decision, the bulk forms) as one JSON query in; a decision comes back as a plain object
+// (serde-wasm-bindgen), a list as JSON text (JSON.parse is faster there: bench/results.md,
+// "Boundary"). Its only work outside the core: building that JSON and filling in the clock.
 
 import type { NativeEvaluator } from './binding.js';
 import type { DecisionCache } from './cache.js';
@@ -30,12 +30,12 @@ export class JsonPath {
 
   allowedActions(subject: string, scope: string, o: BulkOptions = {}): string[] {
     const r = JSON.stringify({ subject, scope, context: o.context, now: this.#now(subject, o.now) });
-    return call(() => this.#ffi.allowedActions(r));
+    return JSON.parse(call(() => this.#ffi.allowedActions(r))) as string[];
   }
 
   scopesWhere(subject: string, action: string, o: BulkOptions = {}): string[] {
     const r = JSON.stringify({ subject, action, context: o.context, now: this.#now(subject, o.now) });
-    return call(() => this.#ffi.scopesWhere(r));
+    return JSON.parse(call(() => this.#ffi.scopesWhere(r))) as string[];
   }
 
   /** The query JSON. `target` with a `:` is a permission (names never contain one). */

@@ -29,7 +29,7 @@ export class ServerMethods<S extends Schema> {
   }
 
   effectivePermissions(): EffectiveEntry[] {
-    return call(() => this.#server('effectivePermissions').effectivePermissions());
+    return JSON.parse(call(() => this.#server('effectivePermissions').effectivePermissions())) as EffectiveEntry[];
   }
 
   canAssign(request: AssignRequest<S>): Decision {
@@ -77,7 +77,7 @@ export class ServerMethods<S extends Schema> {
   }
 
   directory(): DirectoryDocument<S> {
-    return call(() => this.#server('directory').directory()) as DirectoryDocument<S>;
+    return JSON.parse(call(() => this.#server('directory').directory())) as DirectoryDocument<S>;
   }
 
   /** The binding's server methods, or `not_available` in the lean build. */

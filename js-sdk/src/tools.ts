@@ -15,7 +15,7 @@ export function diff<S extends Schema, T extends Schema>(before: Evaluator<S>, a
   if (run === undefined) throw notAvailable('diff');
   const a = evaluatorFfi(before);
   const b = evaluatorFfi(after);
-  return call(() => run(a, b));
+  return JSON.parse(call(() => run(a, b))) as AccessDiff;
 }
 
 /**

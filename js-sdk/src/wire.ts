@@ -93,7 +93,6 @@ export interface CopyRequest {
 
 /**
  * A decision: allowed or not, why, who granted it or what is missing, and a tooltip line.
- * Unlike the core's JSON, both lists are always present.
  */
 export interface Decision {
   allowed: boolean;

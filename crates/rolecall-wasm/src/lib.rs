@@ -13,9 +13,12 @@
 //!
 //! What crosses the boundary, by cost:
 //! - loading (policy, directory, snapshot): text, once;
-//! - full decisions, bulk forms, administration: the query as JSON text in (the located reader
-//!   keeps its line and column), a plain object out (serde-wasm-bindgen: no JSON text to write
-//!   or parse);
+//! - full decisions, administration, test reports, errors: the query as JSON text in (the
+//!   located reader keeps its line and column), a plain object out (serde-wasm-bindgen: no JSON
+//!   text to write or parse);
+//! - lists and large reports (allowed actions, scopes where, the effective report, the diff,
+//!   the directory, the snapshot, which is sent on as JSON): JSON text out, since `JSON.parse`
+//!   builds them faster than serde-wasm-bindgen does (measured: bench/results.md, "Boundary");
 //! - live directory updates: one item in as JSON, an index or the removed item (an object) out;
 //! - the hot path ([`Evaluator::can_prepared`], [`Evaluator::can_many`]): integers only. The SDK
 //!   interns action names, scope ids and subjects into JS `Map`s from the tables below, and
@@ -41,13 +44,23 @@ fn js<T>(r: ffi::Outcome<T>) -> JsResult<T> {
 
 /// A value as a plain JS object (the wire types' declared shape).
 fn object<T: serde::Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
-    wire::to_js(value).map_err(|_| {
-        to_js(error::ErrorData::from(rolecall::Error::new(
-            rolecall::ErrorCode::InvalidValue,
-            "",
-            "the result could not be encoded",
-        )))
-    })
+    wire::to_js(value).map_err(|_| unencodable())
+}
+
+/// A list or a large report as JSON text: `JSON.parse` builds it faster than serde-wasm-bindgen
+/// (bench/results.md, "Boundary"). The shape is still the wire type's.
+fn text<T: serde::Serialize + ?Sized>(value: &T) -> JsResult<String> {
+    // Our outputs always encode (string keys, no floats); the error's own text is left out so
+    // serde_json's error messages (and std's I/O error names) stay out of the .wasm.
+    serde_json::to_string(value).map_err(|_| unencodable())
+}
+
+fn unencodable() -> JsValue {
+    to_js(error::ErrorData::from(rolecall::Error::new(
+        rolecall::ErrorCode::InvalidValue,
+        "",
+        "the result could not be encoded",
+    )))
 }
 
 /// A compiled policy.
@@ -177,31 +190,30 @@ impl Evaluator {
         ffi::allowed_bits(&self.inner, subject, scope)
     }
 
-    /// Every action a subject may do at a scope (request JSON).
+    /// Every action a subject may do at a scope (request JSON), as a JSON list.
     ///
     /// # Errors
     /// `unknown_scope`, `unknown_dimension`, `missing_time`.
     #[wasm_bindgen(js_name = allowedActions)]
-    pub fn allowed_actions(&self, request: &str) -> JsResult<Vec<String>> {
-        js(ffi::allowed_actions(&self.inner, request))
+    pub fn allowed_actions(&self, request: &str) -> JsResult<String> {
+        text(&js(ffi::allowed_actions(&self.inner, request))?)
     }
 
-    /// Every scope where a subject may do an action (request JSON).
+    /// Every scope where a subject may do an action (request JSON), as a JSON list.
     ///
     /// # Errors
     /// `unknown_action`, `unknown_dimension`, `missing_time`.
     #[wasm_bindgen(js_name = scopesWhere)]
-    pub fn scopes_where(&self, request: &str) -> JsResult<Vec<String>> {
-        js(ffi::scopes_where(&self.inner, request))
+    pub fn scopes_where(&self, request: &str) -> JsResult<String> {
+        text(&js(ffi::scopes_where(&self.inner, request))?)
     }
 
-    /// One subject's snapshot.
+    /// One subject's snapshot (a `Snapshot`), as JSON: the form it is sent on in.
     ///
     /// # Errors
     /// Never in practice.
-    #[wasm_bindgen(unchecked_return_type = "Snapshot")]
-    pub fn snapshot(&self, subject: &str) -> JsResult<JsValue> {
-        object(&ffi::snapshot(&self.inner, subject))
+    pub fn snapshot(&self, subject: &str) -> JsResult<String> {
+        text(&ffi::snapshot(&self.inner, subject))
     }
 }
 

@@ -2,18 +2,18 @@
 //! lean one): the access review, administration checks, live directory updates, the directory
 //! document, diff and policy test files. Each is decode, call, encode through [`crate::ffi`].
 
-use crate::{ffi, js, object, Evaluator, JsResult};
+use crate::{ffi, js, object, text, Evaluator, JsResult};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 impl Evaluator {
-    /// Effective permissions of every subject at every scope.
+    /// Effective permissions of every subject at every scope (`EffectiveEntry[]`), as JSON.
     ///
     /// # Errors
     /// Never in practice.
-    #[wasm_bindgen(js_name = effectivePermissions, unchecked_return_type = "EffectiveEntry[]")]
-    pub fn effective_permissions(&self) -> JsResult<JsValue> {
-        object(&ffi::effective_permissions(&self.inner))
+    #[wasm_bindgen(js_name = effectivePermissions)]
+    pub fn effective_permissions(&self) -> JsResult<String> {
+        text(&ffi::effective_permissions(&self.inner))
     }
 
     /// May an actor assign a role (request JSON)?
@@ -97,23 +97,22 @@ impl Evaluator {
         object(&js(ffi::remove_api_key(&mut self.inner, id))?)
     }
 
-    /// The current directory document.
+    /// The current directory document (a `DirectoryDocument`), as JSON.
     ///
     /// # Errors
     /// Never in practice.
-    #[wasm_bindgen(unchecked_return_type = "DirectoryDocument")]
-    pub fn directory(&self) -> JsResult<JsValue> {
-        object(ffi::directory(&self.inner))
+    pub fn directory(&self) -> JsResult<String> {
+        text(ffi::directory(&self.inner))
     }
 }
 
-/// Permissions gained and lost from `before` to `after`.
+/// Permissions gained and lost from `before` to `after` (an `AccessDiff`), as JSON.
 ///
 /// # Errors
 /// Never in practice.
-#[wasm_bindgen(unchecked_return_type = "AccessDiff")]
-pub fn diff(before: &Evaluator, after: &Evaluator) -> JsResult<JsValue> {
-    object(&ffi::diff(&before.inner, &after.inner))
+#[wasm_bindgen]
+pub fn diff(before: &Evaluator, after: &Evaluator) -> JsResult<String> {
+    text(&ffi::diff(&before.inner, &after.inner))
 }
 
 /// Runs a policy test file. `loader(path)` returns the text of a path the file names, or throws

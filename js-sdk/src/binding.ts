@@ -36,7 +36,8 @@ export interface ServerEvaluator {
  * wire types), lists and large reports as JSON text of a wire type; integers on the hot path.
  */
 export interface NativeEvaluator extends Partial<ServerEvaluator> {
-  check(query: string): Wire.Decision;
+  /** An object in the full build; JSON text of one in the lean browser build. */
+  check(query: string): Wire.Decision | string;
   can(query: string): boolean;
   subjectHandle(subject: string): number;
   scopeHandle(scope: string): number | undefined;

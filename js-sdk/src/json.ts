@@ -1,6 +1,6 @@
 // The JSON path: every check the fast path declines (context, resource, a time as text, the
 // full decision, the bulk forms) as one JSON query in; a decision comes back as a plain object
-// (serde-wasm-bindgen), a list as JSON text (JSON.parse is faster there: bench/results.md,
+// (serde-wasm-bindgen; JSON text in the lean browser build, to keep it small), a list as JSON text (JSON.parse is faster there: bench/results.md,
 // "Boundary"). Its only work outside the core: building that JSON and filling in the clock.
 
 import type { NativeEvaluator } from './binding.js';
@@ -25,7 +25,8 @@ export class JsonPath {
 
   check(subject: string, target: string, scope: string, o: CheckOptions = {}): Decision {
     const q = this.#query(subject, target, scope, o);
-    return call(() => this.#ffi.check(q));
+    const d = call(() => this.#ffi.check(q));
+    return typeof d === 'string' ? (JSON.parse(d) as Decision) : d;
   }
 
   allowedActions(subject: string, scope: string, o: BulkOptions = {}): string[] {

@@ -59,6 +59,14 @@ impl ErrorData {
 
 /// The one conversion to JavaScript: a plain object with exactly the fields of the native JSON
 /// (absent options left out), through the binding's one serializer ([`crate::wire::to_js`]).
+#[cfg(feature = "objects")]
 pub fn to_js(e: ErrorData) -> JsValue {
     crate::wire::to_js(&e).unwrap_or_else(|_| JsValue::from_str(&e.message))
+}
+
+/// Without the `objects` feature (the browser build): the same object, through JSON text.
+#[cfg(not(feature = "objects"))]
+pub fn to_js(e: ErrorData) -> JsValue {
+    let text = serde_json::to_string(&e).unwrap_or_default();
+    js_sys::JSON::parse(&text).unwrap_or_else(|_| JsValue::from_str(&e.message))
 }

@@ -15,7 +15,9 @@
 //! - loading (policy, directory, snapshot): text, once;
 //! - full decisions, administration, test reports, errors: the query as JSON text in (the
 //!   located reader keeps its line and column), a plain object out (serde-wasm-bindgen: no JSON
-//!   text to write or parse);
+//!   text to write or parse), with the default feature `objects`; the browser build, without it,
+//!   returns a decision as JSON text of the same wire type (its serializer would cost 2.4 KB
+//!   gzipped there);
 //! - lists and large reports (allowed actions, scopes where, the effective report, the diff,
 //!   the directory, the snapshot, which is sent on as JSON): JSON text out, since `JSON.parse`
 //!   builds them faster than serde-wasm-bindgen does (measured: bench/results.md, "Boundary");
@@ -43,6 +45,7 @@ fn js<T>(r: ffi::Outcome<T>) -> JsResult<T> {
 }
 
 /// A value as a plain JS object (the wire types' declared shape).
+#[cfg(feature = "objects")]
 fn object<T: serde::Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
     wire::to_js(value).map_err(|_| unencodable())
 }
@@ -129,9 +132,19 @@ impl Evaluator {
     ///
     /// # Errors
     /// SPEC's input errors.
+    #[cfg(feature = "objects")]
     #[wasm_bindgen(unchecked_return_type = "Decision")]
     pub fn check(&self, query: &str) -> JsResult<JsValue> {
         object(&js(ffi::check(&self.inner, query))?)
+    }
+
+    /// The decision for a query (JSON), as JSON text (the browser build, without `objects`).
+    ///
+    /// # Errors
+    /// SPEC's input errors.
+    #[cfg(not(feature = "objects"))]
+    pub fn check(&self, query: &str) -> JsResult<String> {
+        text(&js(ffi::check(&self.inner, query))?)
     }
 
     /// Whether a query (JSON) is allowed.

@@ -20,6 +20,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
+#[cfg(feature = "objects")]
 use wasm_bindgen::JsValue;
 
 /// A code list as a TypeScript union of its strings.
@@ -48,6 +49,7 @@ rolecall::error_codes! { code_union! {
 ///
 /// # Errors
 /// Only for a value serde cannot encode (never for the wire types).
+#[cfg(feature = "objects")]
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, serde_wasm_bindgen::Error> {
     value.serialize(&serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true))
 }

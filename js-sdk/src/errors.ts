@@ -3,8 +3,9 @@
 // `RolecallError`, and every call into the binding goes through `call`.
 
 /**
- * Every error code: SPEC's, plus `internal` (a bug), `not_initialized` (`init()` not awaited) and
- * `not_available` (a server method called in the lean browser build).
+ * Every error code: SPEC's, plus `internal` (a bug), `not_initialized` (`init()` not awaited),
+ * `not_available` (a server method called in the lean browser build) and `freed` (a call on an
+ * object after its `free()`).
  */
 export type ErrorCode =
   | 'syntax'
@@ -31,7 +32,8 @@ export type ErrorCode =
   | 'io'
   | 'internal'
   | 'not_initialized'
-  | 'not_available';
+  | 'not_available'
+  | 'freed';
 
 /** The data of an error, exactly as the binding sends it. */
 export interface ErrorData {
@@ -100,6 +102,11 @@ function isErrorData(e: unknown): e is ErrorData {
 export function toError(e: unknown): unknown {
   if (e instanceof RolecallError || !(typeof e === 'object' && e !== null)) return e;
   if (isErrorData(e) && !(e instanceof Error)) return new RolecallError(e);
+  // The binding's own words for an object freed behind the SDK's back (`free()` is checked
+  // before every call; this is the backstop).
+  if (e instanceof Error && e.message === 'null pointer passed to rust') {
+    return new RolecallError({ code: 'freed', message: 'this object was freed', path: '' });
+  }
   const runtime = (globalThis as { WebAssembly?: { RuntimeError?: new () => Error } }).WebAssembly
     ?.RuntimeError;
   if (runtime !== undefined && e instanceof runtime) {

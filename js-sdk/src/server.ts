@@ -3,6 +3,7 @@
 // (Node) has them; the lean browser build answers `not_available`. A live update empties the
 // decision cache, so no check after it reads a stale bit.
 
+import { record, text } from './args.js';
 import { serverEvaluator, type NativeEvaluator, type ServerEvaluator } from './binding.js';
 import type { DecisionCache } from './cache.js';
 import { call, RolecallError } from './errors.js';
@@ -34,23 +35,23 @@ export class ServerMethods<S extends Schema> {
   }
 
   canAssign(request: AssignRequest<S>): Decision {
-    const r = JSON.stringify(request);
+    const r = record(request, 'request');
     return decision(call(() => this.#server('canAssign').canAssign(r)));
   }
 
   canRevoke(request: AssignRequest<S>): Decision {
-    const r = JSON.stringify(request);
+    const r = record(request, 'request');
     return decision(call(() => this.#server('canRevoke').canRevoke(r)));
   }
 
   canCopy(request: CopyRequest): Decision {
-    const r = JSON.stringify(request);
+    const r = record(request, 'request');
     return decision(call(() => this.#server('canCopy').canCopy(r)));
   }
 
   addAssignment(assignment: Assignment<S>): number {
-    const text = JSON.stringify(assignment);
-    return this.#update(() => this.#server('addAssignment').addAssignment(text));
+    const doc = record(assignment, 'assignment');
+    return this.#update(() => this.#server('addAssignment').addAssignment(doc));
   }
 
   removeAssignment(index: number): Assignment<S> {
@@ -59,8 +60,8 @@ export class ServerMethods<S extends Schema> {
   }
 
   addGrant(grant: Grant<S>): number {
-    const text = JSON.stringify(grant);
-    return this.#update(() => this.#server('addGrant').addGrant(text));
+    const doc = record(grant, 'grant');
+    return this.#update(() => this.#server('addGrant').addGrant(doc));
   }
 
   removeGrant(index: number): Grant<S> {
@@ -69,12 +70,13 @@ export class ServerMethods<S extends Schema> {
   }
 
   addApiKey(key: ApiKey<S>): void {
-    const text = JSON.stringify(key);
-    this.#update(() => this.#server('addApiKey').addApiKey(text));
+    const doc = record(key, 'key');
+    this.#update(() => this.#server('addApiKey').addApiKey(doc));
   }
 
   removeApiKey(id: string): ApiKey<S> {
-    return JSON.parse(this.#update(() => this.#server('removeApiKey').removeApiKey(id))) as ApiKey<S>;
+    const key = text(id, 'id');
+    return JSON.parse(this.#update(() => this.#server('removeApiKey').removeApiKey(key))) as ApiKey<S>;
   }
 
   directory(): DirectoryDocument<S> {

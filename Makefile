@@ -2,6 +2,8 @@
 # (scripts/bootstrap.sh, idempotent, project-local under .tools/):
 #   make test   run every test of the project
 #   make demo   build everything and serve the example dashboard (see README)
+# While editing, `make check` runs the fast tests (no Chromium, no fuzzing). `make help` lists
+# every target: the text after `## ` on a target's line is its line in the list.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -12,75 +14,92 @@ export CARGO_TERM_COLOR ?= never
 ROLECALL := cargo run -q -p rolecall-cli --
 
 .DEFAULT_GOAL := help
-.PHONY: help setup test lint rust-test policy-test bench wasm js-sdk js-fixtures js-test demo examples examples-test browser-test fuzz fuzz-short
+.PHONY: help demo test check setup setup-rust setup-wasm setup-node setup-chromium lint rust-test \
+  policy-test wasm js-sdk js-fixtures js-test js-node-test js-browser-test examples examples-test \
+  browser-test fuzz fuzz-short bench
 
-help:
-	@echo "make demo     build everything and serve the example dashboard (PORT=3000, loopback)"
-	@echo "make test     run every test (installs missing tools first)"
-	@echo "make js-sdk   build the WebAssembly module and the npm package (js-sdk/dist)"
-	@echo "make lint     rustfmt and clippy (no unwrap/expect/panic/indexing in library code)"
-	@echo "make fuzz     every cargo-fuzz target for FUZZ_SECONDS each (default 60)"
-	@echo "make bench    benchmarks: rolecall beside CASL, casbin, accesscontrol, Cedar and baselines, into bench/results.md"
+help: ## this list
+	@awk -F':.*## ' '/^[a-z][a-z-]*:.*## / { printf "make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
-# Rust's wasm32 target, wasm-bindgen-cli and wasm-pack (into .tools/), Node >= 18, Chromium.
-setup:
-	@scripts/bootstrap.sh rust wasm node chromium
+# The two commands. demo.sh installs what it needs itself (rust wasm node: no Chromium).
+demo: ## build everything and serve the example dashboard (PORT=3000, loopback)
+	scripts/demo.sh
 
-lint: setup
+test: lint rust-test policy-test js-test examples-test browser-test fuzz-short ## every test (installs missing tools first)
+	@echo "make test: all tests passed"
+
+# The edit-compile-test loop: no Chromium, no fuzzing, no example build.
+check: lint rust-test policy-test js-node-test ## the fast tests: rustfmt, clippy, Rust tests, policy test files, the SDK's Node tests
+	@echo "make check: passed (make test also runs Chromium, the examples and fuzzing)"
+
+# Each target asks for only the tools it uses (scripts/bootstrap.sh COMPONENT: a quick check
+# when present, an install when missing).
+setup: setup-rust setup-wasm setup-node setup-chromium ## every tool below
+setup-rust: ## Rust's wasm32 target (rustup)
+	@scripts/bootstrap.sh rust
+setup-wasm: ## wasm-bindgen-cli and wasm-pack into .tools/ (cargo install, minutes the first time)
+	@scripts/bootstrap.sh wasm
+setup-node: ## check Node >= 18 and npm
+	@scripts/bootstrap.sh node
+setup-chromium: ## Debian's Chromium (apt-get: root or passwordless sudo)
+	@scripts/bootstrap.sh chromium
+
+lint: setup-rust ## rustfmt and clippy (no unwrap/expect/panic/indexing in library code)
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 	cargo clippy -p rolecall-wasm --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p rolecall-wasm --target wasm32-unknown-unknown --no-default-features --features panic-hook -- -D warnings
 
-rust-test: setup
+rust-test: setup-rust ## the Rust unit, integration and property tests
 	cargo test --workspace --all-features
 
 # The example policies and the SPEC vectors through the real CLI, and every example lints clean.
-policy-test: setup
+policy-test: setup-rust ## every policy test file through the CLI, and every example policy linted
 	$(ROLECALL) test examples/policies/*/tests.yaml tests/spec/*.yaml
 	for d in examples/policies/*/; do $(ROLECALL) lint "$$d/policy.yaml" --directory "$$d/directory.yaml"; done
 
-js-sdk/node_modules/.package-lock.json: js-sdk/package-lock.json
+js-sdk/node_modules/.package-lock.json: js-sdk/package-lock.json | setup-node
 	cd js-sdk && npm ci --no-audit --no-fund
 
+tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json | setup-node
+	cd tests/browser && npm ci --no-audit --no-fund
+
 # The WebAssembly build (pkg/, one .wasm for Node and the web, wasm-opt from npm binaryen).
-wasm: setup js-sdk/node_modules/.package-lock.json
+wasm: setup-rust setup-wasm js-sdk/node_modules/.package-lock.json ## the WebAssembly build (pkg/node, pkg/web)
 	scripts/build-wasm.sh
 
-# The npm package `rolecall` (js-sdk/dist).
-js-sdk: wasm
+js-sdk: wasm ## the WebAssembly module and the npm package rolecall (js-sdk/dist)
 	cd js-sdk && npm run build
 
 # Native fixtures the JS tests must reproduce exactly: random parity vectors and test-file reports.
-# The vectors are checked in Node and in Chromium (js-sdk/test/browser-parity.test.mjs drives it
-# with playwright-core from tests/browser), 15,000 queries each; make fuzz runs 120,000.
-js-fixtures: tests/browser/node_modules/.package-lock.json
-js-fixtures: setup
+# The vectors are checked in Node (js-node-test) and in Chromium (js-browser-test:
+# js-sdk/test/browser-parity.test.mjs, with playwright-core from tests/browser), 15,000 queries
+# each; make fuzz runs 120,000.
+js-fixtures: setup-rust ## native fixtures for the JS tests (target/parity/)
 	mkdir -p target/parity
 	cargo run -q --release -p rolecall --features gen --example vectors -- 300 50 target/parity/vectors.json
 	cargo run -q --release -p rolecall-wasm --example reports -- target/parity/reports.json examples/policies/*/tests.yaml tests/spec/*.yaml
 
-js-test: js-sdk js-fixtures
-	cd js-sdk && npm test
+# The SDK's tests, split by what they need: js-sdk/test/browser*.test.mjs drive Chromium.
+js-test: js-node-test js-browser-test ## every SDK test (Node and Chromium)
+js-node-test: js-sdk js-fixtures ## the SDK's tests in Node (no Chromium)
+	cd js-sdk && npm run test:node
+js-browser-test: js-sdk js-fixtures setup-chromium tests/browser/node_modules/.package-lock.json ## the SDK's tests in Chromium
+	cd js-sdk && npm run test:browser
 
-# The example dashboard and its server: builds what is missing or stale, then serves it.
-demo: setup
-	scripts/demo.sh
-
-examples: setup
+# The example dashboard and its server: builds what is missing or stale (demo.sh installs what
+# it needs).
+examples: ## build the example server's and dashboard's dependencies and the dashboard
 	scripts/demo.sh --prepare
-
-tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json
-	cd tests/browser && npm ci --no-audit --no-fund
 
 # The example server over real HTTP (parity with the snapshot and the native CLI, privacy, bad
 # input, every route) and rolecall/react without a browser.
-examples-test: examples
+examples-test: examples ## the example server over HTTP and rolecall/react, in Node
 	cd examples/node-server && npm test
 	cd examples/dashboard && npm test
 
-# The dashboard in Debian's Chromium; screenshots in .artifacts/screenshots/.
-browser-test: examples tests/browser/node_modules/.package-lock.json
+# Screenshots in .artifacts/screenshots/.
+browser-test: examples setup-chromium tests/browser/node_modules/.package-lock.json ## the example dashboard in Debian's Chromium
 	cd tests/browser && npm test
 
 # Fuzzing with cargo-fuzz (libFuzzer, on stable Rust through RUSTC_BOOTSTRAP; see fuzz/README.md):
@@ -92,18 +111,14 @@ browser-test: examples tests/browser/node_modules/.package-lock.json
 FUZZ_SECONDS ?= 60
 PARITY_SEEDS ?= 2000
 PARITY_QUERIES ?= 60
-fuzz: js-sdk tests/browser/node_modules/.package-lock.json
-fuzz: setup
+fuzz: setup-rust js-sdk setup-chromium tests/browser/node_modules/.package-lock.json ## every fuzz target FUZZ_SECONDS each (default 60), then parity on 120,000 queries
 	scripts/fuzz.sh $(FUZZ_SECONDS)
 	scripts/parity.sh $(PARITY_SEEDS) $(PARITY_QUERIES) target/parity-large
 
 # The short bounded pass that make test (and so CI) runs.
-fuzz-short: setup
+fuzz-short: setup-rust ## every fuzz target for 10 s
 	scripts/fuzz.sh 10
 
-test: lint rust-test policy-test js-test examples-test browser-test fuzz-short
-	@echo "make test: all tests passed"
-
-# A benchmark measures; it never fails a test by timing. Writes bench/results.md.
-bench: setup
+# A benchmark measures; it never fails a test by timing.
+bench: setup-rust setup-node ## benchmarks: rolecall beside CASL, casbin, accesscontrol, Cedar and baselines, into bench/results.md
 	scripts/bench.sh

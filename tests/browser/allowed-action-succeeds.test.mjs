@@ -1,21 +1,12 @@
 // Clicking an allowed control does the thing on the server: the page and the server agree.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launch, pageAs, screenshot, send, settle, startServer } from './helpers.mjs';
+import { test } from 'node:test';
+import { screenshot, send, settle, withDashboard } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = withDashboard();
 
 test('an operator refunds a payment: the server accepts it and the payment shows as refunded', async () => {
-  const page = await pageAs(browser, server.url, 'oscar', 'payments', 'acme-cl');
+  const page = await app.pageAs('oscar', 'payments', 'acme-cl');
   await settle(page);
   await page.click('[data-row="pay_cl_2"] button:has-text("Refund")');
   await page.waitForSelector('.toast.ok');
@@ -28,7 +19,7 @@ test('an operator refunds a payment: the server accepts it and the payment shows
 });
 
 test('an approver approves a transfer someone else created', async () => {
-  const page = await pageAs(browser, server.url, 'pedro', 'transfers', 'acme-cl');
+  const page = await app.pageAs('pedro', 'transfers', 'acme-cl');
   await settle(page);
   await page.click('[data-row="tr_2"] button:has-text("Approve")');
   await page.waitForSelector('[data-row="tr_2"] .status-approved');
@@ -37,7 +28,7 @@ test('an approver approves a transfer someone else created', async () => {
 });
 
 test('product sends a test webhook', async () => {
-  const page = await pageAs(browser, server.url, 'priya', 'webhooks', 'acme-cl');
+  const page = await app.pageAs('priya', 'webhooks', 'acme-cl');
   await settle(page);
   await page.click('[data-row="we_cl_1"] button:has-text("Send test")');
   await page.waitForSelector('.toast.ok');
@@ -46,7 +37,7 @@ test('product sends a test webhook', async () => {
 });
 
 test('a developer rolls a secret key and sees the new secret once', async () => {
-  const page = await pageAs(browser, server.url, 'diego', 'api-keys', 'acme-cl');
+  const page = await app.pageAs('diego', 'api-keys', 'acme-cl');
   await settle(page);
   await page.click('[data-row="ak_cl_live"] button:has-text("Roll secret")');
   await page.waitForSelector('[data-secret-for="ak_cl_live"]');

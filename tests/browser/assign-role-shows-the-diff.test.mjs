@@ -1,19 +1,10 @@
 // The Team page assigns roles through canAssign: roles the user may not grant are disabled with
 // the reason, and a change shows the access diff before it is saved.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { control, launch, pageAs, screenshot, settle, startServer } from './helpers.mjs';
+import { test } from 'node:test';
+import { control, screenshot, settle, withDashboard } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = withDashboard();
 
 const role = (page, name) => page.locator(`.roles [data-role="${name}"]`);
 
@@ -25,7 +16,7 @@ async function roleOptions(page) {
 }
 
 test('a team lead (olga) may grant only what she holds: the others are disabled with the reason', async () => {
-  const page = await pageAs(browser, server.url, 'olga', 'team', 'acme-cl');
+  const page = await app.pageAs('olga', 'team', 'acme-cl');
   await settle(page);
   await page.selectOption('select[aria-label="Member"]', 'fiona');
   const reasons = await roleOptions(page);
@@ -40,7 +31,7 @@ test('a team lead (olga) may grant only what she holds: the others are disabled 
 });
 
 test('one owner only: the administrator cannot give the account owner role to a second person', async () => {
-  const page = await pageAs(browser, server.url, 'ada', 'team', 'org');
+  const page = await app.pageAs('ada', 'team', 'org');
   await settle(page);
   await page.selectOption('select[aria-label="Member"]', 'oscar');
   const reasons = await roleOptions(page);
@@ -50,7 +41,7 @@ test('one owner only: the administrator cannot give the account owner role to a 
 });
 
 test('assigning a role shows who gains what, and saving applies it at once', async () => {
-  const page = await pageAs(browser, server.url, 'olga', 'team', 'acme-cl');
+  const page = await app.pageAs('olga', 'team', 'acme-cl');
   await settle(page);
   await page.selectOption('select[aria-label="Member"]', 'fiona');
   await roleOptions(page);
@@ -69,13 +60,13 @@ test('assigning a role shows who gains what, and saving applies it at once', asy
   await page.waitForSelector('[data-subject="fiona"] .chip.role:has-text("Support")');
 
   // Fiona can refund in Chile now, without anyone restarting anything.
-  const fiona = await pageAs(browser, server.url, 'fiona', 'payments', 'acme-cl');
+  const fiona = await app.pageAs('fiona', 'payments', 'acme-cl');
   await settle(fiona);
   assert.equal((await control(fiona.locator('[data-row="pay_cl_1"] button:has-text("Refund")'))).enabled, true);
 });
 
 test('changing an existing assignment previews both halves and the diff before saving', async () => {
-  const page = await pageAs(browser, server.url, 'olga', 'team', 'acme-mx');
+  const page = await app.pageAs('olga', 'team', 'acme-mx');
   await settle(page);
   const sam = page.locator('[data-subject="sam"]');
   await sam.locator('select').selectOption('operations');

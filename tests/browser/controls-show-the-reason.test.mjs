@@ -1,24 +1,15 @@
 // Which controls each user sees, enabled or disabled, and the reason a disabled one gives (as
 // tooltip and as accessible description), for several users and tenants.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { chooseTenant, control, launch, pageAs, screenshot, settle, startServer } from './helpers.mjs';
+import { test } from 'node:test';
+import { chooseTenant, control, screenshot, settle, withDashboard } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = withDashboard();
 
 const button = (page, row, name) => page.locator(`[data-row="${row}"] button`, { hasText: name });
 
 test('a viewer (fiona) sees payments but every Refund is disabled: Requires Manage on Refunds', async () => {
-  const page = await pageAs(browser, server.url, 'fiona', 'payments', 'acme-cl');
+  const page = await app.pageAs('fiona', 'payments', 'acme-cl');
   await settle(page);
   const refund = await control(button(page, 'pay_cl_1', 'Refund'));
   assert.deepEqual(refund, {
@@ -37,7 +28,7 @@ test('a viewer (fiona) sees payments but every Refund is disabled: Requires Mana
 });
 
 test('a context-qualified operator (carla, Chile only) is refused at the group and may refund in Chile', async () => {
-  const page = await pageAs(browser, server.url, 'carla', 'payments', 'org');
+  const page = await app.pageAs('carla', 'payments', 'org');
   const blocked = page.locator('[data-no-access="payment_intents.view_export"]');
   assert.equal(await blocked.getAttribute('data-reason'), 'context_mismatch');
   assert.match(await blocked.innerText(), /for this country/);
@@ -48,7 +39,7 @@ test('a context-qualified operator (carla, Chile only) is refused at the group a
 });
 
 test('a one-subtenant user (sam) is offered only the tenant he can reach', async () => {
-  const page = await pageAs(browser, server.url, 'sam', 'payments');
+  const page = await app.pageAs('sam', 'payments');
   const tenants = await page.locator('select[aria-label="Tenant"] option').evaluateAll((os) => os.map((o) => o.value));
   assert.deepEqual(tenants, ['acme-mx']);
   await settle(page);
@@ -58,7 +49,7 @@ test('a one-subtenant user (sam) is offered only the tenant he can reach', async
 });
 
 test('maker-checker: the initiator cannot approve, and says why for each transfer', async () => {
-  const page = await pageAs(browser, server.url, 'paula', 'transfers', 'acme-cl');
+  const page = await app.pageAs('paula', 'transfers', 'acme-cl');
   await settle(page);
   const own = await control(button(page, 'tr_1', 'Approve'));
   assert.equal(own.reason, 'self_approval');
@@ -70,7 +61,7 @@ test('maker-checker: the initiator cannot approve, and says why for each transfe
   await page.hover('[data-row="tr_1"] button');
   await screenshot(page, 'transfers-paula-initiator');
 
-  const approver = await pageAs(browser, server.url, 'pedro', 'transfers', 'acme-cl');
+  const approver = await app.pageAs('pedro', 'transfers', 'acme-cl');
   await settle(approver);
   assert.equal((await control(button(approver, 'tr_1', 'Approve'))).enabled, true);
   const create = await control(approver.locator('button', { hasText: 'Create transfer' }));
@@ -79,11 +70,11 @@ test('maker-checker: the initiator cannot approve, and says why for each transfe
 });
 
 test('API keys: a developer may roll secrets; one whose assignment excepts api_keys:manage may not', async () => {
-  const diego = await pageAs(browser, server.url, 'diego', 'api-keys', 'acme-cl');
+  const diego = await app.pageAs('diego', 'api-keys', 'acme-cl');
   await settle(diego);
   assert.equal((await control(button(diego, 'ak_cl_live', 'Roll secret'))).enabled, true);
   await screenshot(diego, 'api-keys-diego-developer');
-  const bob = await pageAs(browser, server.url, 'bob', 'api-keys', 'acme-cl');
+  const bob = await app.pageAs('bob', 'api-keys', 'acme-cl');
   await settle(bob);
   const roll = await control(button(bob, 'ak_cl_live', 'Roll secret'));
   assert.deepEqual([roll.enabled, roll.reason, roll.title], [false, 'missing_permission', 'Requires Manage on API Keys']);
@@ -91,7 +82,7 @@ test('API keys: a developer may roll secrets; one whose assignment excepts api_k
 });
 
 test('webhooks: product may send a test but not add an endpoint (a single-action grant)', async () => {
-  const page = await pageAs(browser, server.url, 'priya', 'webhooks', 'acme-cl');
+  const page = await app.pageAs('priya', 'webhooks', 'acme-cl');
   await settle(page);
   assert.equal((await control(button(page, 'we_cl_1', 'Send test'))).enabled, true);
   const add = await control(page.locator('button', { hasText: 'Add endpoint' }));
@@ -100,7 +91,7 @@ test('webhooks: product may send a test but not add an endpoint (a single-action
 });
 
 test('links: Delete is hidden (not disabled) for a viewer; "Your access" gives the reason', async () => {
-  const page = await pageAs(browser, server.url, 'fiona', 'links', 'acme-cl');
+  const page = await app.pageAs('fiona', 'links', 'acme-cl');
   await settle(page);
   assert.equal((await control(button(page, 'ln_cl_1', 'Delete'))).visible, false);
   assert.equal((await control(button(page, 'ln_cl_1', 'Deactivate'))).enabled, false);
@@ -109,13 +100,13 @@ test('links: Delete is hidden (not disabled) for a viewer; "Your access" gives t
   assert.equal(await row.getAttribute('data-reason'), 'missing_permission');
   assert.match(await row.innerText(), /Requires Manage on Links/);
   await screenshot(page, 'links-fiona-your-access');
-  const oscar = await pageAs(browser, server.url, 'oscar', 'links', 'acme-cl');
+  const oscar = await app.pageAs('oscar', 'links', 'acme-cl');
   await settle(oscar);
   assert.equal((await control(button(oscar, 'ln_cl_1', 'Delete'))).enabled, true);
 });
 
 test('the administrator sees every section enabled, in every tenant', async () => {
-  const page = await pageAs(browser, server.url, 'ada', 'team', 'org');
+  const page = await app.pageAs('ada', 'team', 'org');
   const disabled = await page.locator('nav a[aria-disabled="true"]').count();
   assert.equal(disabled, 0);
   const tenants = await page.locator('select[aria-label="Tenant"] option').count();

@@ -1,96 +1,100 @@
 // Browser tests of the example dashboard: Debian's Chromium driven by playwright-core (never a
 // downloaded browser), against the example server on loopback, started fresh for each file.
-import { spawn, spawnSync } from 'node:child_process';
+// A test file calls withDashboard() once at its top and opens its pages through what it returns.
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
-export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const server = join(repo, 'examples', 'node-server');
-const dashboard = join(repo, 'examples', 'dashboard', 'dist');
-export const screenshots = join(repo, '.artifacts', 'screenshots');
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const serverDir = join(repo, 'examples', 'node-server');
+const dashboardDist = join(repo, 'examples', 'dashboard', 'dist');
+const screenshots = join(repo, '.artifacts', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** Debian's Chromium: installed here when we are root and it is missing, else a clear failure. */
-export function ensureChromium() {
+/**
+ * The example server and Chromium for one test file: started before its first test and stopped
+ * after its last (node:test's `before` and `after`, registered here). `url` and `browser` are set
+ * once the tests run; `pageAs` and `open` open a page signed in as a demo user.
+ */
+export function withDashboard() {
+  let server;
+  const app = {
+    url: undefined,
+    browser: undefined,
+    pageAs: (user, hash, tenant) => pageAs(app, user, hash, tenant),
+    open: (user, path, viewport) => open(app, user, path, viewport),
+  };
+  before(async () => {
+    server = await startServer();
+    app.url = server.url;
+    app.browser = await launch();
+  });
+  after(async () => {
+    await app.browser?.close();
+    await server?.stop();
+  });
+  return app;
+}
+
+/** Debian's Chromium, or a clear failure: `make browser-test` installs it, the tests never do. */
+function chromiumPath() {
   if (existsSync(CHROMIUM)) return CHROMIUM;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (root && CHROMIUM === '/usr/bin/chromium') {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
-    spawnSync('apt-get', ['install', '-y', '-q', 'chromium'], { stdio: 'inherit', env });
-    if (existsSync(CHROMIUM)) return CHROMIUM;
-  }
   throw new Error(
-    `Chromium is missing at ${CHROMIUM}: install Debian's package (\`sudo apt-get install chromium\`) ` +
+    `Chromium is missing at ${CHROMIUM}: run \`scripts/bootstrap.sh chromium\` (Debian's package, as root) ` +
       'or set CHROMIUM to a Chromium binary. The tests never download a browser.',
   );
 }
 
-/** Starts the example server with the built dashboard; resolves to `{ url, stop, alive }`. */
-export async function startServer() {
+/**
+ * Starts the example server with the built dashboard, through the server tests' own helper
+ * (examples/node-server/test/helpers.mjs: a child process on a free loopback port); resolves to
+ * `{ url, stop }` and more.
+ */
+async function startServer() {
   for (const [path, what] of [
-    [join(dashboard, 'index.html'), 'the dashboard is not built: run `npm run build` in examples/dashboard (or `make demo`)'],
-    [join(server, 'node_modules', 'express'), 'the example server is not installed: run `npm ci` in examples/node-server'],
+    [join(dashboardDist, 'index.html'), 'the dashboard is not built: run `npm run build` in examples/dashboard (or `make examples`)'],
+    [join(serverDir, 'node_modules', 'express'), 'the example server is not installed: run `npm ci` in examples/node-server (or `make examples`)'],
   ]) {
     if (!existsSync(path)) throw new Error(what);
   }
-  const child = spawn(process.execPath, [join(server, 'src', 'main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DASHBOARD: dashboard },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  let exited = false;
-  child.stderr.on('data', (d) => (stderr += d));
-  child.on('exit', () => (exited = true));
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`the server did not start: ${stderr}`)), 15_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+?)\/?\s/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
-  });
-  return {
-    url,
-    alive: () => !exited,
-    stop: () =>
-      new Promise((done) => {
-        if (exited) return done();
-        child.once('exit', done);
-        child.kill('SIGTERM');
-      }),
-  };
+  // Imported here, once the checks passed: the helper needs the server's packages.
+  const { startServer: startExampleServer } = await import(pathToFileURL(join(serverDir, 'test', 'helpers.mjs')).href);
+  return startExampleServer({ DASHBOARD: dashboardDist });
 }
 
 /** Chromium, headless, with the flags this machine's closed network needs. */
-export async function launch() {
+async function launch() {
   return chromium.launch({
-    executablePath: ensureChromium(),
+    executablePath: chromiumPath(),
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
 }
 
 /**
- * A page signed in as `user` (DEMO sign-in through the API, cookie shared with the page), at
- * `hash` (`payments`, `team`, ...) and `tenant`, once the section has rendered. Page errors fail
- * the test: `page.errors` collects them.
+ * A page of its own (a fresh browser context) signed in as `user` (DEMO sign-in through the API,
+ * cookie shared with the page), at `path` of the server (`/plain.html`, ...), just loaded.
+ * `page.errors` collects the page's errors and console errors, for a test to assert.
  */
-export async function pageAs(browser, url, user, hash = 'payments', tenant) {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+async function open({ browser, url }, user, path, viewport = { width: 1360, height: 900 }) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && page.errors.push(m.text()));
   const res = await context.request.post(`${url}/api/session`, { data: { user } });
   if (!res.ok()) throw new Error(`sign-in as ${user}: ${res.status()}`);
-  await page.goto(`${url}/#/${hash}`);
+  await page.goto(`${url}${path}`);
+  return page;
+}
+
+/**
+ * The dashboard signed in as `user` (see `open`), at `hash` (`payments`, `team`, ...) and
+ * `tenant`, once the section has rendered.
+ */
+async function pageAs(app, user, hash = 'payments', tenant) {
+  const page = await open(app, user, `/#/${hash}`);
   await page.waitForSelector('section.page');
   if (tenant !== undefined) await chooseTenant(page, tenant);
   return page;

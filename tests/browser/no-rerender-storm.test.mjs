@@ -1,25 +1,13 @@
 // A page with 600 gated controls (stress.html): replacing the permissions re-renders the gated
 // controls and nothing else, and decides each distinct (action, scope) once.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launch, screenshot, startServer } from './helpers.mjs';
+import { test } from 'node:test';
+import { screenshot, withDashboard } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = withDashboard();
 
 test('switching the user re-renders only the 600 gated controls, with one decision per distinct control', async () => {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  await context.request.post(`${server.url}/api/session`, { data: { user: 'ada' } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/stress.html`);
+  const page = await app.open('ada', '/stress.html', { width: 1100, height: 900 });
   await page.waitForSelector('.cell');
   assert.equal(await page.locator('.cell').count(), 600);
   const distinct = Number(await page.locator('body').getAttribute('data-distinct'));

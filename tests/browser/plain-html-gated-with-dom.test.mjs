@@ -1,27 +1,13 @@
 // rolecall/dom on a page without a framework: marked buttons are hidden or disabled with the
 // reason, gated again when the tenant (data-rolecall-scope) changes, and the server agrees.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { control, launch, screenshot, startServer } from './helpers.mjs';
+import { test } from 'node:test';
+import { control, screenshot, withDashboard } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = withDashboard();
 
 async function plainAs(user) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
-  await context.request.post(`${server.url}/api/session`, { data: { user } });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  await page.goto(`${server.url}/plain.html`);
+  const page = await app.open(user, '/plain.html', { width: 1100, height: 700 });
   await page.waitForSelector('#quick [data-rolecall-state]');
   return page;
 }

@@ -2,28 +2,19 @@
 // newer directory version, the page fetches a fresh snapshot, and the gated controls update in
 // place (no reload).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { control, launch, pageAs, settle, startServer } from './helpers.mjs';
+import { test } from 'node:test';
+import { control, settle, withDashboard } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = withDashboard();
 
 test('fiona\'s open page enables Refund after olga gives her Support, without a reload', async () => {
-  const fiona = await pageAs(browser, server.url, 'fiona', 'payments', 'acme-cl');
+  const fiona = await app.pageAs('fiona', 'payments', 'acme-cl');
   await settle(fiona);
   const refund = fiona.locator('[data-row="pay_cl_1"] button:has-text("Refund")');
   assert.equal((await control(refund)).enabled, false);
   await fiona.evaluate(() => (window.__sameDocument = true));
 
-  const olga = await pageAs(browser, server.url, 'olga', 'team', 'acme-cl');
+  const olga = await app.pageAs('olga', 'team', 'acme-cl');
   const res = await olga.evaluate(async () => {
     const r = await fetch('/api/assignments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subject: 'fiona', role: 'support', scope: 'acme-cl' }) });
     return r.status;

@@ -1,19 +1,10 @@
 // The page's gating is a convenience: a user who sends the request of a hidden or disabled
 // control anyway is refused by the server, with the same reason code the page showed.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { control, launch, pageAs, send, settle, startServer } from './helpers.mjs';
+import { test } from 'node:test';
+import { control, send, settle, withDashboard } from './helpers.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = withDashboard();
 
 /** The reason the page shows for an action in "Your access" (hidden controls included). */
 async function shownReason(page, action) {
@@ -22,7 +13,7 @@ async function shownReason(page, action) {
 }
 
 test('a disabled Refund (fiona): the server refuses the refund with missing_permission', async () => {
-  const page = await pageAs(browser, server.url, 'fiona', 'payments', 'acme-cl');
+  const page = await app.pageAs('fiona', 'payments', 'acme-cl');
   await settle(page);
   const shown = await control(page.locator('[data-row="pay_cl_1"] button:has-text("Refund")'));
   assert.equal(shown.enabled, false);
@@ -38,7 +29,7 @@ test('a disabled Refund (fiona): the server refuses the refund with missing_perm
 });
 
 test('a hidden Delete link (fiona): the server refuses the delete with the reason "Your access" shows', async () => {
-  const page = await pageAs(browser, server.url, 'fiona', 'links', 'acme-cl');
+  const page = await app.pageAs('fiona', 'links', 'acme-cl');
   await settle(page);
   assert.equal(await page.locator('[data-row="ln_cl_1"] button:has-text("Delete")').count(), 0);
   const shown = await shownReason(page, 'links.delete');
@@ -48,7 +39,7 @@ test('a hidden Delete link (fiona): the server refuses the delete with the reaso
 });
 
 test('a self-approval (paula): refused as self_approval, from the creator the server stored', async () => {
-  const page = await pageAs(browser, server.url, 'paula', 'transfers', 'acme-cl');
+  const page = await app.pageAs('paula', 'transfers', 'acme-cl');
   await settle(page);
   const shown = await control(page.locator('[data-row="tr_1"] button:has-text("Approve")'));
   const res = await send(page, 'POST', '/api/scopes/acme-cl/transfers/tr_1/approve', { created_by: 'someone_else' });
@@ -58,7 +49,7 @@ test('a self-approval (paula): refused as self_approval, from the creator the se
 });
 
 test('a page out of the user\'s context (carla at the group): context_mismatch on both sides', async () => {
-  const page = await pageAs(browser, server.url, 'carla', 'payments', 'org');
+  const page = await app.pageAs('carla', 'payments', 'org');
   const shown = await page.locator('[data-no-access]').getAttribute('data-reason');
   const res = await send(page, 'GET', '/api/scopes/org/payments');
   assert.equal(res.status, 403);
@@ -67,7 +58,7 @@ test('a page out of the user\'s context (carla at the group): context_mismatch o
 
 test('every action the page denies at a tenant is refused by the server with the same code', async () => {
   for (const [user, tenant, context] of [['fiona', 'acme-cl', { country: 'CL' }], ['bob', 'acme-cl', { country: 'CL' }], ['priya', 'org', undefined]]) {
-    const page = await pageAs(browser, server.url, user, 'payments', tenant);
+    const page = await app.pageAs(user, 'payments', tenant);
     await page.click('button:has-text("Your access")');
     const rows = await page.locator('.access-panel [data-action]').evaluateAll((ls) =>
       ls.map((l) => ({ action: l.getAttribute('data-action'), reason: l.getAttribute('data-reason') })),

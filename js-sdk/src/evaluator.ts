@@ -11,6 +11,7 @@ import { documentText, policyInternals, type Policy } from './policy.js';
 import { prepareSubject, type PreparedSubject } from './prepared.js';
 import { ServerMethods } from './server.js';
 import type {
+  AccessRow,
   ApiKey,
   Assignment,
   AssignRequest,
@@ -26,6 +27,8 @@ import type {
   Schema,
   Snapshot,
   Target,
+  WhoCan,
+  WhoCanOptions,
 } from './types.js';
 
 /** An evaluator the binding already built (from a snapshot). */
@@ -238,6 +241,30 @@ export class Evaluator<S extends Schema = Schema> {
    */
   removeApiKey(id: string): ApiKey<S> {
     return this.#server.removeApiKey(id);
+  }
+
+  /**
+   * Who may do `action` (or hold a permission) in `scope`: every subject whose check allows
+   * there, each with the sources that allow it (for an API key: the key, then its owner's), and,
+   * for review, those denied only by a context or an `except`. The options are a check's; `now`
+   * defaults to the clock. Without `resource`, `distinct_from` is left to the real check.
+   * Server build only.
+   * @throws {RolecallError} input errors, as `check`; `not_available` in the browser build.
+   */
+  whoCan(action: Target<S>, scope: string, options?: WhoCanOptions<S>): WhoCan {
+    return this.#server.whoCan(action, scope, options);
+  }
+
+  /**
+   * The access-review export: one row per subject, source and permission it grants, with the
+   * scope the source was given at and its context; `csv` as text (the same bytes as `rolecall
+   * report`), `json` as rows. Server build only.
+   * @throws {RolecallError} `not_available` in the browser build.
+   */
+  accessReport(format: 'csv'): string;
+  accessReport(format: 'json'): AccessRow[];
+  accessReport(format: 'csv' | 'json'): string | AccessRow[] {
+    return format === 'csv' ? this.#server.accessReport('csv') : this.#server.accessReport('json');
   }
 
   /** The directory document as it is now, after every update (for saving, or a fresh load). */

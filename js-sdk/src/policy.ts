@@ -1,9 +1,9 @@
 // A compiled policy. It owns the action table the fast path interns names with: built once per
 // policy and shared by every evaluator over it.
 
-import { wasm, type NativePolicy } from './binding.js';
+import { notAvailable, wasm, type NativePolicy } from './binding.js';
 import { call } from './errors.js';
-import type { DocumentInput, Schema } from './types.js';
+import type { DocumentInput, Reference, Schema } from './types.js';
 
 /** What evaluators read from their policy; not part of the public API. */
 export interface PolicyInternals {
@@ -59,6 +59,19 @@ export class Policy<S extends Schema = Schema> {
   static parse<S extends Schema = Schema>(input: DocumentInput): Policy<S> {
     const text = documentText(input);
     return new Policy<S>(call(() => wasm().Policy.parse(text)));
+  }
+
+  /**
+   * The permission reference: one row per action with the roles that allow it, the access
+   * level each role holds on each resource, the levels and the rules (as `rolecall docs`).
+   * Server build only: in a browser, fetch it from the server.
+   * @throws {RolecallError} `not_available` in the browser build.
+   */
+  reference(): Reference {
+    const ffi = this.#ffi;
+    if (typeof ffi.reference !== 'function') throw notAvailable('reference');
+    const text = call(() => ffi.reference!());
+    return JSON.parse(text) as Reference;
   }
 
   /** Frees the WebAssembly memory now instead of at garbage collection. */

@@ -46,10 +46,14 @@ test('the Roles page shows every row of the product table with its level and rol
 
 test('the matrix gives the level each role holds on each resource', async () => {
   const page = await pageAs(env.browser, env.server.url, 'fiona', 'roles', 'org');
-  const header = await page.locator('[data-reference="matrix"] thead th').allInnerTexts();
+  const th = page.locator('[data-reference="matrix"] thead th');
+  await th.first().waitFor();
+  // textContent, not innerText: table headers are styled in capitals.
+  const header = (await th.allTextContents()).map((t) => t.trim());
   const cell = async (resource, role) => {
     const col = header.indexOf(role);
-    return page.locator(`[data-reference="matrix"] tr[data-resource="${resource}"] td`).nth(col).innerText();
+    assert.ok(col > 0, `no column ${role} in ${header}`);
+    return (await page.locator(`[data-reference="matrix"] tr[data-resource="${resource}"] td`).nth(col).textContent()).trim();
   };
   assert.equal(await cell('refunds', 'Support'), 'Manage');
   assert.equal(await cell('webhooks', 'Product'), '2 actions');

@@ -113,9 +113,9 @@ impl Evaluator {
             c.0.fill(ContextValue::ANY);
             c
         };
-        let mut order: Vec<u32> = (0..self.dir.subject_info.len() as u32).collect();
-        order.sort_unstable_by(|a, b| self.dir.subjects.name(*a).cmp(self.dir.subjects.name(*b)));
-        for s in order {
+        // In id order, and only what is listed sorted by name afterwards: sorting every subject
+        // was a third of the time at 10,000 subjects.
+        for s in 0..self.dir.subject_info.len() as u32 {
             r.subject = s;
             r.self_match = attr.is_some_and(|v| {
                 self.dir.subjects.name(s) == v
@@ -131,10 +131,13 @@ impl Evaluator {
             if self.pre_checks(&r).is_some() {
                 continue;
             }
-            let ctx = r.ctx;
-            r.ctx = any_ctx;
-            let by_context = self.allowed(&r, false);
-            r.ctx = ctx;
+            let by_context = self.has_context(s) && {
+                let ctx = r.ctx;
+                r.ctx = any_ctx;
+                let allowed = self.allowed(&r, false);
+                r.ctx = ctx;
+                allowed
+            };
             if by_context {
                 let sources = self.allowing(&r, &any_ctx, false);
                 out.review
@@ -144,7 +147,21 @@ impl Evaluator {
                 out.review.push(self.holder(s, sources, Some("except")));
             }
         }
+        out.allowed
+            .sort_unstable_by(|a, b| a.subject.cmp(&b.subject));
+        out.review
+            .sort_unstable_by(|a, b| a.subject.cmp(&b.subject));
         Ok(out)
+    }
+
+    /// Whether some source of a subject (a key's, or its owner's) has a context.
+    fn has_context(&self, s: u32) -> bool {
+        let owner = match self.key_of(s) {
+            Some(k) if k.source.ctx != 0 => return true,
+            Some(k) => k.owner,
+            None => s,
+        };
+        self.sources(owner).iter().any(|src| src.ctx != 0)
     }
 
     fn holder(
@@ -182,7 +199,17 @@ impl Evaluator {
 
     /// The role of an assignment whose `except` removed something.
     fn whole_role(&self, src: &Source) -> Option<&crate::policy::RoleInfo> {
-        if !matches!(src.origin, Origin::Assignment(_)) {
+        let Origin::Assignment(i) = src.origin else {
+            return None;
+        };
+        // The document first: most assignments have no `except`, and this costs no set compare.
+        if self
+            .dir
+            .doc
+            .assignments
+            .get(i as usize)
+            .is_none_or(|a| a.except.is_empty())
+        {
             return None;
         }
         let role = self.policy.roles.get(src.role as usize)?;

@@ -10,6 +10,8 @@ export interface NativePolicy {
   readonly hash: string;
   actionNames(): string[];
   actionsNeedingResource(): Uint32Array;
+  /** Full build only. */
+  reference?(): string;
   free(): void;
 }
 
@@ -26,6 +28,8 @@ export interface ServerEvaluator {
   addApiKey(key: string): void;
   removeApiKey(id: string): string;
   directory(): string;
+  whoCan(request: string): string;
+  accessReport(format: string): string;
 }
 
 /** An evaluator inside the WebAssembly module. JSON text in and out, except the hot path. */

@@ -3,7 +3,7 @@
 // is the same, else to the JSON path (json.ts); the server-only methods to server.ts. Every
 // check takes `(subject, action, scope, options?)` (docs/api.md).
 
-import { freed, invalid, options as optionsArg, text, time } from './args.js';
+import { freed, invalid, options as optionsArg, queryLimits, text, time } from './args.js';
 import { wasm, type NativeEvaluator } from './binding.js';
 import { call } from './errors.js';
 import { FastPath } from './fast.js';
@@ -12,6 +12,7 @@ import { documentText, policyInternals, type Policy } from './policy.js';
 import { prepareSubject, type PreparedSubject } from './prepared.js';
 import { ServerMethods } from './server.js';
 import type {
+  AccessRow,
   ApiKey,
   Assignment,
   AssignRequest,
@@ -27,6 +28,8 @@ import type {
   Schema,
   Snapshot,
   Target,
+  WhoCan,
+  WhoCanOptions,
 } from './types.js';
 
 /** An evaluator the binding already built (from a snapshot). */
@@ -300,6 +303,36 @@ export class Evaluator<S extends Schema = Schema> {
   removeApiKey(id: string): ApiKey<S> {
     this.#alive();
     return this.#server.removeApiKey(id);
+  }
+
+  /**
+   * Who may do `action` (or hold a permission) in `scope`: every subject whose check allows
+   * there, each with the sources that allow it (for an API key: the key, then its owner's), and,
+   * for review, those denied only by a context or an `except`. The options are a check's; `now`
+   * defaults to the clock. Without `resource`, `distinct_from` is left to the real check.
+   * Server build only.
+   * @throws {RolecallError} input errors, as `check`; `not_available` in the browser build.
+   */
+  whoCan(action: Target<S>, scope: string, options?: WhoCanOptions<S>): WhoCan {
+    text(action, 'action');
+    text(scope, 'scope');
+    queryLimits('', action, scope);
+    this.#alive();
+    return this.#server.whoCan(action, scope, checkOptions(options));
+  }
+
+  /**
+   * The access-review export: one row per subject, source and permission it grants, with the
+   * scope the source was given at and its context; `csv` as text (the same bytes as `rolecall
+   * report`), `json` as rows. Server build only.
+   * @throws {RolecallError} `not_available` in the browser build.
+   */
+  accessReport(format: 'csv'): string;
+  accessReport(format: 'json'): AccessRow[];
+  accessReport(format: 'csv' | 'json'): string | AccessRow[] {
+    if (format !== 'csv' && format !== 'json') throw invalid('format', "`format` must be 'csv' or 'json'");
+    this.#alive();
+    return format === 'csv' ? this.#server.accessReport('csv') : this.#server.accessReport('json');
   }
 
   /** The directory document as it is now, after every update (for saving, or a fresh load). */

@@ -2,9 +2,9 @@
 // policy and shared by every evaluator over it.
 
 import { freed, invalid, record, wellFormedText } from './args.js';
-import { wasm, type NativePolicy } from './binding.js';
+import { notAvailable, wasm, type NativePolicy } from './binding.js';
 import { call } from './errors.js';
-import type { DocumentInput, Schema } from './types.js';
+import type { DocumentInput, Reference, Schema } from './types.js';
 
 /** What evaluators read from their policy; not part of the public API. */
 export interface PolicyInternals {
@@ -67,6 +67,20 @@ export class Policy<S extends Schema = Schema> {
   static parse<S extends Schema = Schema>(input: DocumentInput): Policy<S> {
     const text = documentText(input, 'policy');
     return new Policy<S>(call(() => wasm().Policy.parse(text)));
+  }
+
+  /**
+   * The permission reference: one row per action with the roles that allow it, the access
+   * level each role holds on each resource, the levels and the rules (as `rolecall docs`).
+   * Server build only: in a browser, fetch it from the server.
+   * @throws {RolecallError} `not_available` in the browser build; `freed` after `free()`.
+   */
+  reference(): Reference {
+    if (this.#freed) throw freed();
+    const ffi = this.#ffi;
+    if (typeof ffi.reference !== 'function') throw notAvailable('reference');
+    const text = call(() => ffi.reference!());
+    return JSON.parse(text) as Reference;
   }
 
   /**

@@ -1,5 +1,5 @@
 // The evaluator's server-only methods: administration (`canAssign`, `canRevoke`, `canCopy`),
-// the access review, live directory updates and the directory document. Only the full build
+// who-can, the access review and its export, live directory updates and the directory document. Only the full build
 // (Node) has them; the lean browser build answers `not_available`. A live update empties the
 // decision cache, so no check after it reads a stale bit.
 
@@ -9,6 +9,7 @@ import type { DecisionCache } from './cache.js';
 import { call, RolecallError } from './errors.js';
 import { decision } from './json.js';
 import type {
+  AccessRow,
   ApiKey,
   Assignment,
   AssignRequest,
@@ -18,6 +19,10 @@ import type {
   EffectiveEntry,
   Grant,
   Schema,
+  Target,
+  Time,
+  WhoCan,
+  WhoCanOptions,
 } from './types.js';
 
 /** One evaluator's server-only methods (documented on `Evaluator`, which exposes them). */
@@ -79,6 +84,26 @@ export class ServerMethods<S extends Schema> {
     return JSON.parse(this.#update(() => this.#server('removeApiKey').removeApiKey(key))) as ApiKey<S>;
   }
 
+  whoCan(target: Target<S>, scope: string, o: WhoCanOptions<S> = {}): WhoCan {
+    const isPermission = target.includes(':');
+    const r = JSON.stringify({
+      action: isPermission ? undefined : target,
+      permission: isPermission ? target : undefined,
+      scope,
+      context: o.context,
+      resource: o.resource,
+      now: timeText(o.now),
+    });
+    return JSON.parse(call(() => this.#server('whoCan').whoCan(r))) as WhoCan;
+  }
+
+  accessReport(format: 'csv'): string;
+  accessReport(format: 'json'): AccessRow[];
+  accessReport(format: 'csv' | 'json'): string | AccessRow[] {
+    const text = call(() => this.#server('accessReport').accessReport(format));
+    return format === 'json' ? (JSON.parse(text) as AccessRow[]) : text;
+  }
+
   directory(): DirectoryDocument<S> {
     return JSON.parse(call(() => this.#server('directory').directory())) as DirectoryDocument<S>;
   }
@@ -97,6 +122,14 @@ export class ServerMethods<S extends Schema> {
       this.#cache.invalidate();
     }
   }
+}
+
+/** RFC 3339 text: the clock when omitted (some subject may be an expiring key), none for `null`. */
+function timeText(now: Time | undefined): string | undefined {
+  if (now === null) return undefined;
+  if (now === undefined) return new Date().toISOString();
+  if (typeof now === 'string') return now;
+  return (typeof now === 'number' ? new Date(now) : now).toISOString();
 }
 
 /** An index for the binding: a whole number, or `unknown_assignment` here rather than a wrapped one. */

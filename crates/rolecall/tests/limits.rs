@@ -766,6 +766,7 @@ fn max_policy_items_actions_and_forbid_rules_load_in_linear_time() {
                 requires: OneOrMany(vec!["r:view".into()]),
                 label: None,
                 distinct_from: None,
+                self_approval_message: None,
             },
         );
         doc.constraints.forbid.push(ForbidDoc {

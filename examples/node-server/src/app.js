@@ -14,6 +14,7 @@ import YAML from 'yaml';
 import { demoUsers, seedData, tenantContext, tenants } from './demo.js';
 import { LiveDirectory } from './live.js';
 import { businessRoutes } from './routes.js';
+import { reviewRoutes } from './review.js';
 import { teamRoutes } from './team.js';
 import { fail, isId } from './http.js';
 
@@ -112,6 +113,7 @@ export function createApp({ policyText, directoryText, dashboardDir, logAudit = 
 
   // --- The dashboard's API: every route enforced --------------------------------------------
   app.use('/api', businessRoutes({ gate, data, directory, policy }));
+  app.use('/api', reviewRoutes({ gate, directory, policy }));
 
   // Any action at any scope, for parity tests and for curious developers: 200 or the refusal.
   // It answers a question and carries nothing out, so it takes the context from the request;

@@ -11,6 +11,8 @@ export interface NativePolicy {
   readonly hash: string;
   actionNames(): string[];
   actionsNeedingResource(): Uint32Array;
+  /** Full build only. */
+  reference?(): string;
   free(): void;
 }
 
@@ -29,6 +31,8 @@ export interface ServerEvaluator {
   removeApiKey(id: string): Wire.ApiKey;
   /** `Wire.DirectoryDocument` as JSON. */
   directory(): string;
+  whoCan(request: string): string;
+  accessReport(format: string): string;
 }
 
 /**

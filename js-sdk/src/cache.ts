@@ -8,6 +8,7 @@
 // they need a resource). A live directory update, or an eviction, bumps `version`: what prepared
 // subjects copied out of an entry is stale from then on, and they look it up again.
 
+import { freed, idText } from './args.js';
 import type { NativeEvaluator } from './binding.js';
 
 /** The core's handle for a subject the directory does not know: it holds nothing. */
@@ -60,6 +61,8 @@ export class DecisionCache {
   #free: number[] = [];
   /** Shared by every unknown subject: they all have the same handle and hold nothing. */
   #unknown = -1;
+  /** Set by `free()`: no answer is served from here again, and nothing reaches the binding. */
+  freed = false;
 
   constructor(ffi: NativeEvaluator, actions: number, scopes: number) {
     this.#ffi = ffi;
@@ -113,6 +116,18 @@ export class DecisionCache {
     return ((t[at + (a >>> 5)] >>> (a & 31)) & 1) === 1;
   }
 
+  /**
+   * The evaluator was freed: every entry goes, and so every check comes to `#add` (or, for a
+   * prepared subject, to its refresh and then `#add`), which answers `freed`.
+   */
+  free(): void {
+    this.freed = true;
+    this.version++;
+    this.#subjects.clear();
+    this.arena = new Uint32Array(0);
+    this.#free = [];
+  }
+
   /** After a live update: every entry is stale, handles and expiring keys may have changed. */
   invalidate(): void {
     this.version++;
@@ -125,6 +140,10 @@ export class DecisionCache {
   }
 
   #add(name: string): CachedSubject {
+    if (this.freed) throw freed();
+    // Once per subject, before its name reaches the binding: a string of well-formed Unicode
+    // within the id limit (the core refuses the same in JSON queries).
+    idText(name, 'subject');
     if (this.#subjects.size >= this.#maxSubjects) this.#evictOldest();
     const handle = this.#ffi.subjectHandle(name);
     let base = -1;

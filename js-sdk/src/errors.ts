@@ -6,10 +6,10 @@ import type * as Wire from './wire.js';
 
 /**
  * Every error code: the core's (generated from its one list, `ErrorCode::ALL` in Rust), plus
- * `internal` (a bug), `not_initialized` (`init()` not awaited) and `not_available` (a server
- * method called in the lean browser build).
+ * `internal` (a bug), `not_initialized` (`init()` not awaited), `not_available` (a server
+ * method called in the lean browser build) and `freed` (a call on an object after its `free()`).
  */
-export type ErrorCode = Wire.ErrorCode | 'internal' | 'not_initialized' | 'not_available';
+export type ErrorCode = Wire.ErrorCode | 'internal' | 'not_initialized' | 'not_available' | 'freed';
 
 /** The data of an error, exactly as the binding sends it (or the SDK makes it, with its codes). */
 export interface ErrorData extends Omit<Wire.ErrorData, 'code'> {
@@ -72,6 +72,11 @@ function isErrorData(e: unknown): e is ErrorData {
 export function toError(e: unknown): unknown {
   if (e instanceof RolecallError || !(typeof e === 'object' && e !== null)) return e;
   if (isErrorData(e) && !(e instanceof Error)) return new RolecallError(e);
+  // The binding's own words for an object freed behind the SDK's back (`free()` is checked
+  // before every call; this is the backstop).
+  if (e instanceof Error && e.message === 'null pointer passed to rust') {
+    return new RolecallError({ code: 'freed', message: 'this object was freed', path: '' });
+  }
   const runtime = (globalThis as { WebAssembly?: { RuntimeError?: new () => Error } }).WebAssembly
     ?.RuntimeError;
   if (runtime !== undefined && e instanceof runtime) {

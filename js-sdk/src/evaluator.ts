@@ -3,6 +3,7 @@
 // is the same, else to the JSON path (json.ts); the server-only methods to server.ts. Every
 // check takes `(subject, action, scope, options?)` (docs/api.md).
 
+import { freed, invalid, options as optionsArg, queryLimits, text, time } from './args.js';
 import { wasm, type NativeEvaluator } from './binding.js';
 import { call } from './errors.js';
 import { FastPath } from './fast.js';
@@ -11,6 +12,7 @@ import { documentText, policyInternals, type Policy } from './policy.js';
 import { prepareSubject, type PreparedSubject } from './prepared.js';
 import { ServerMethods } from './server.js';
 import type {
+  AccessRow,
   ApiKey,
   Assignment,
   AssignRequest,
@@ -26,6 +28,8 @@ import type {
   Schema,
   Snapshot,
   Target,
+  WhoCan,
+  WhoCanOptions,
 } from './types.js';
 
 /** An evaluator the binding already built (from a snapshot). */
@@ -36,8 +40,26 @@ class FromNative {
 let ffiOf: (e: Evaluator<Schema>) => NativeEvaluator;
 
 /** The binding's evaluator inside an `Evaluator`; not part of the public API. */
-export function evaluatorFfi<S extends Schema>(e: Evaluator<S>): NativeEvaluator {
+export function evaluatorFfi<S extends Schema>(e: Evaluator<S>, path = 'evaluator'): NativeEvaluator {
+  if (!(e instanceof Evaluator)) throw invalid(path, `\`${path}\` must be an \`Evaluator\``);
   return ffiOf(e as unknown as Evaluator<Schema>);
+}
+
+/**
+ * A check's arguments when one of them is not a string (the hot path's three `typeof`s sent it
+ * here): the error that names it.
+ */
+function badQuery(subject: unknown, action: unknown, scope: unknown): never {
+  text(subject, 'subject');
+  text(action, 'action');
+  text(scope, 'scope');
+  throw invalid('', 'invalid query');
+}
+
+/** Options checked: an object or nothing, and a valid `now` when given. */
+function checkOptions<T extends { now?: unknown }>(o: T | undefined): T | undefined {
+  if (optionsArg(o) !== undefined) time(o?.now);
+  return o;
 }
 
 /** Decides for every subject of a directory under a policy. */
@@ -56,10 +78,11 @@ export class Evaluator<S extends Schema = Schema> {
   constructor(policy: Policy<S> | Policy, directory: DocumentInput) {
     const p = policyInternals(policy);
     this.policy = policy as Policy<S>;
+    if (directory === undefined || directory === null) throw invalid('directory', '`directory` is missing');
     this.#ffi =
       directory instanceof FromNative
         ? directory.ffi
-        : call(() => new (wasm().Evaluator)(p.ffi, documentText(directory)));
+        : call(() => new (wasm().Evaluator)(p.ffi, documentText(directory, 'directory')));
     this.#fast = new FastPath(this.#ffi, p);
     this.#json = new JsonPath(this.#ffi, this.#fast.cache);
     this.#server = new ServerMethods<S>(this.#ffi, this.#fast.cache);
@@ -74,8 +97,8 @@ export class Evaluator<S extends Schema = Schema> {
     snapshot: Snapshot | string,
   ): Evaluator<S> {
     const p = policyInternals(policy);
-    const text = documentText(snapshot);
-    return new Evaluator<S>(policy, new FromNative(call(() => wasm().Evaluator.fromSnapshot(p.ffi, text))));
+    const json = documentText(snapshot, 'snapshot');
+    return new Evaluator<S>(policy, new FromNative(call(() => wasm().Evaluator.fromSnapshot(p.ffi, json))));
   }
 
   // --- Checks: (subject, action, scope, options?) ---------------------------------------------
@@ -86,10 +109,20 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} input errors: `unknown_action`, `unknown_scope`, `missing_time`, ...
    */
   can(subject: string, action: Target<S>, scope: string, options?: CheckOptions<S>): boolean {
-    if (options === undefined || (options.context === undefined && options.resource === undefined)) {
-      const fast = this.#fast.can(subject, action, scope, options?.now);
+    // The hot path's whole validation: three `typeof`s. A name first met is checked (Unicode,
+    // length) once, where it is interned; an unknown one goes to the JSON path, which the core
+    // checks.
+    if (typeof subject !== 'string' || typeof action !== 'string' || typeof scope !== 'string') {
+      badQuery(subject, action, scope);
+    }
+    if (options === undefined) {
+      const fast = this.#fast.can(subject, action, scope, undefined);
+      if (fast !== undefined) return fast;
+    } else if (checkOptions(options) && options.context === undefined && options.resource === undefined) {
+      const fast = this.#fast.can(subject, action, scope, options.now);
       if (fast !== undefined) return fast;
     }
+    this.#alive();
     return this.#json.can(subject, action, scope, options);
   }
 
@@ -99,12 +132,17 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} input errors, as `can`.
    */
   check(subject: string, action: Target<S>, scope: string, options?: CheckOptions<S>): Decision {
-    return this.#json.check(subject, action, scope, options);
+    if (typeof subject !== 'string' || typeof action !== 'string' || typeof scope !== 'string') {
+      badQuery(subject, action, scope);
+    }
+    this.#alive();
+    return this.#json.check(subject, action, scope, checkOptions(options));
   }
 
   /** A subject prepared once, for checks in a render loop: its checks without the subject. */
   prepare(subject: string): PreparedSubject<S> {
-    return prepareSubject(this, subject, this.#fast);
+    this.#alive();
+    return prepareSubject(this, text(subject, 'subject'), this.#fast);
   }
 
   /**
@@ -112,7 +150,14 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} as `can`, for the first pair with an unknown name.
    */
   canMany(subject: string, pairs: ReadonlyArray<readonly [Target<S>, string]>, options: ManyOptions = {}): Uint8Array {
-    const now = options.now;
+    text(subject, 'subject');
+    if (!Array.isArray(pairs)) throw invalid('pairs', '`pairs` must be an array of `[action, scope]` pairs');
+    for (let i = 0; i < pairs.length; i++) {
+      const p: unknown = pairs[i];
+      if (!Array.isArray(p) || p.length !== 2) throw invalid(`pairs[${i}]`, 'each pair is `[action, scope]`');
+    }
+    const now = checkOptions(options)?.now;
+    this.#alive();
     return this.#fast.canMany(subject, pairs, now, (action, scope) => this.can(subject, action, scope, { now }));
   }
 
@@ -122,7 +167,10 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} `unknown_scope`, `unknown_dimension`, `missing_time`.
    */
   allowedActions(subject: string, scope: string, options?: BulkOptions<S>): S['action'][] {
-    return this.#json.allowedActions(subject, scope, options) as S['action'][];
+    text(subject, 'subject');
+    text(scope, 'scope');
+    this.#alive();
+    return this.#json.allowedActions(subject, scope, checkOptions(options)) as S['action'][];
   }
 
   /**
@@ -130,16 +178,21 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} `unknown_action`, `unknown_dimension`, `missing_time`.
    */
   scopesWhere(subject: string, action: S['action'], options?: BulkOptions<S>): string[] {
-    return this.#json.scopesWhere(subject, action, options);
+    text(subject, 'subject');
+    text(action, 'action');
+    this.#alive();
+    return this.#json.scopesWhere(subject, action, checkOptions(options));
   }
 
   /** An action's id for `PreparedSubject.canIds`, `undefined` when the policy has no such action. */
   actionId(action: S['action']): number | undefined {
+    this.#alive();
     return this.#fast.actionId(action);
   }
 
   /** A scope's id for `PreparedSubject.canIds`, `undefined` when the directory has no such scope. */
   scopeId(scope: string): number | undefined {
+    this.#alive();
     return this.#fast.scopeId(scope);
   }
 
@@ -148,13 +201,16 @@ export class Evaluator<S extends Schema = Schema> {
    * Send it as JSON; the browser builds `Permissions.fromSnapshot(policy, snapshot)`.
    */
   snapshot(subject: string): Snapshot {
-    return JSON.parse(call(() => this.#ffi.snapshot(subject))) as Snapshot;
+    const s = text(subject, 'subject');
+    this.#alive();
+    return JSON.parse(call(() => this.#ffi.snapshot(s))) as Snapshot;
   }
 
   // --- Server only (the full build): administration, access review, live updates -------------
 
   /** What every subject holds at every scope where it holds something (an access review). */
   effectivePermissions(): EffectiveEntry[] {
+    this.#alive();
     return this.#server.effectivePermissions();
   }
 
@@ -165,6 +221,7 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} `unknown_role`, `unknown_scope`, `unknown_dimension`.
    */
   canAssign(request: AssignRequest<S>): Decision {
+    this.#alive();
     return this.#server.canAssign(request);
   }
 
@@ -173,6 +230,7 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} as `canAssign`, and `unknown_assignment`.
    */
   canRevoke(request: AssignRequest<S>): Decision {
+    this.#alive();
     return this.#server.canRevoke(request);
   }
 
@@ -181,6 +239,7 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} as `canAssign`.
    */
   canCopy(request: CopyRequest): Decision {
+    this.#alive();
     return this.#server.canCopy(request);
   }
 
@@ -192,6 +251,7 @@ export class Evaluator<S extends Schema = Schema> {
    * `max_holders_exceeded`, `exclusive_roles`, ...; the evaluator is then unchanged.
    */
   addAssignment(assignment: Assignment<S>): number {
+    this.#alive();
     return this.#server.addAssignment(assignment);
   }
 
@@ -201,6 +261,7 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} `unknown_assignment` for an index out of range.
    */
   removeAssignment(index: number): Assignment<S> {
+    this.#alive();
     return this.#server.removeAssignment(index);
   }
 
@@ -210,6 +271,7 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} the validation error; the evaluator is then unchanged.
    */
   addGrant(grant: Grant<S>): number {
+    this.#alive();
     return this.#server.addGrant(grant);
   }
 
@@ -219,6 +281,7 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} `unknown_assignment` for an index out of range.
    */
   removeGrant(index: number): Grant<S> {
+    this.#alive();
     return this.#server.removeGrant(index);
   }
 
@@ -228,6 +291,7 @@ export class Evaluator<S extends Schema = Schema> {
    * assignments or grants or the owner is a key, other validation errors; nothing changes then.
    */
   addApiKey(key: ApiKey<S>): void {
+    this.#alive();
     this.#server.addApiKey(key);
   }
 
@@ -237,20 +301,66 @@ export class Evaluator<S extends Schema = Schema> {
    * @throws {RolecallError} `unknown_assignment` when there is no such key.
    */
   removeApiKey(id: string): ApiKey<S> {
+    this.#alive();
     return this.#server.removeApiKey(id);
+  }
+
+  /**
+   * Who may do `action` (or hold a permission) in `scope`: every subject whose check allows
+   * there, each with the sources that allow it (for an API key: the key, then its owner's), and,
+   * for review, those denied only by a context or an `except`. The options are a check's; `now`
+   * defaults to the clock. Without `resource`, `distinct_from` is left to the real check.
+   * Server build only.
+   * @throws {RolecallError} input errors, as `check`; `not_available` in the browser build.
+   */
+  whoCan(action: Target<S>, scope: string, options?: WhoCanOptions<S>): WhoCan {
+    text(action, 'action');
+    text(scope, 'scope');
+    queryLimits('', action, scope);
+    this.#alive();
+    return this.#server.whoCan(action, scope, checkOptions(options));
+  }
+
+  /**
+   * The access-review export: one row per subject, source and permission it grants, with the
+   * scope the source was given at and its context; `csv` as text (the same bytes as `rolecall
+   * report`), `json` as rows. Server build only.
+   * @throws {RolecallError} `not_available` in the browser build.
+   */
+  accessReport(format: 'csv'): string;
+  accessReport(format: 'json'): AccessRow[];
+  accessReport(format: 'csv' | 'json'): string | AccessRow[] {
+    if (format !== 'csv' && format !== 'json') throw invalid('format', "`format` must be 'csv' or 'json'");
+    this.#alive();
+    return format === 'csv' ? this.#server.accessReport('csv') : this.#server.accessReport('json');
   }
 
   /** The directory document as it is now, after every update (for saving, or a fresh load). */
   directory(): DirectoryDocument<S> {
+    this.#alive();
     return this.#server.directory();
   }
 
-  /** Frees the WebAssembly memory now instead of at garbage collection. */
+  /**
+   * Frees the WebAssembly memory now instead of at garbage collection. From then on every call
+   * on it (and on its prepared subjects) throws `freed`, cached answers included; freeing twice
+   * does nothing.
+   */
   free(): void {
+    if (this.#fast.cache.freed) return;
+    this.#fast.free();
     this.#ffi.free();
   }
 
+  /** `freed` after `free()`. */
+  #alive(): void {
+    if (this.#fast.cache.freed) throw freed();
+  }
+
   static {
-    ffiOf = (e) => e.#ffi;
+    ffiOf = (e) => {
+      e.#alive();
+      return e.#ffi;
+    };
   }
 }

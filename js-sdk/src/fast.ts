@@ -4,6 +4,7 @@
 // answers alike: an unknown name (which the JSON path reports), an action that needs a
 // resource, a time given as text (which the JSON path parses or reports).
 
+import { freed, wellFormedText } from './args.js';
 import type { NativeEvaluator } from './binding.js';
 import { DecisionCache } from './cache.js';
 import type { PolicyInternals } from './policy.js';
@@ -41,11 +42,19 @@ export class FastPath {
     let h = this.#scopes.get(scope);
     // Not a string (say, the `{ scope }` of an old call shape, from JavaScript): the binding
     // would read it as garbage; the JSON path reports it, located.
-    if (h === undefined && typeof scope === 'string') {
-      h = this.ffi.scopeHandle(scope);
+    // Longer than any id: unknown (the JSON path refuses it by its length, without a copy).
+    if (h === undefined && typeof scope === 'string' && scope.length <= 256) {
+      if (this.cache.freed) throw freed();
+      h = this.ffi.scopeHandle(wellFormedText(scope, 'scope'));
       if (h !== undefined) this.#scopes.set(scope, h);
     }
     return h;
+  }
+
+  /** After the evaluator's `free()`: nothing is answered from here again. */
+  free(): void {
+    this.#scopes.clear();
+    this.cache.free();
   }
 
   /** May `subject` do `action` (a name) at `scope`; `undefined`: ask the JSON path. */

@@ -3,6 +3,7 @@
 // (serde-wasm-bindgen; JSON text in the lean browser build, to keep it small), a list as JSON text (JSON.parse is faster there: bench/results.md,
 // "Boundary"). Its only work outside the core: building that JSON and filling in the clock.
 
+import { json, queryLimits } from './args.js';
 import type { NativeEvaluator } from './binding.js';
 import type { DecisionCache } from './cache.js';
 import { call } from './errors.js';
@@ -30,27 +31,33 @@ export class JsonPath {
   }
 
   allowedActions(subject: string, scope: string, o: BulkOptions = {}): string[] {
-    const r = JSON.stringify({ subject, scope, context: o.context, now: this.#now(subject, o.now) });
+    queryLimits(subject, undefined, scope);
+    const r = json({ subject, scope, context: o.context, now: this.#now(subject, o.now) }, 'options');
     return JSON.parse(call(() => this.#ffi.allowedActions(r))) as string[];
   }
 
   scopesWhere(subject: string, action: string, o: BulkOptions = {}): string[] {
-    const r = JSON.stringify({ subject, action, context: o.context, now: this.#now(subject, o.now) });
+    queryLimits(subject, action, undefined);
+    const r = json({ subject, action, context: o.context, now: this.#now(subject, o.now) }, 'options');
     return JSON.parse(call(() => this.#ffi.scopesWhere(r))) as string[];
   }
 
   /** The query JSON. `target` with a `:` is a permission (names never contain one). */
   #query(subject: string, target: string, scope: string, o: CheckOptions): string {
+    queryLimits(subject, target, scope);
     const isPermission = target.includes(':');
-    return JSON.stringify({
-      subject,
-      action: isPermission ? undefined : target,
-      permission: isPermission ? target : undefined,
-      scope,
-      context: o.context,
-      resource: o.resource,
-      now: this.#now(subject, o.now),
-    });
+    return json(
+      {
+        subject,
+        action: isPermission ? undefined : target,
+        permission: isPermission ? target : undefined,
+        scope,
+        context: o.context,
+        resource: o.resource,
+        now: this.#now(subject, o.now),
+      },
+      'options',
+    );
   }
 
   /** RFC 3339 text; the clock only for an expiring API key (nothing else depends on time). */

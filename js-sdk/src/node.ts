@@ -17,6 +17,12 @@ export interface EnforceOptions<S extends Schema = Schema> {
   resource?: Record<string, string>;
   /** Called with every decision; if it throws, the request is refused (500). */
   audit?: (event: AuditEvent<S>) => void;
+  /**
+   * Accept `"*"` as a context value. Off by default: `"*"` asks "is any value allowed?", a
+   * question for a page, not for enforcement, and a request that sends it would be allowed by
+   * an assignment for any one value. With it off, a `"*"` is refused (400 `invalid_value`).
+   */
+  anyContextValue?: boolean;
 }
 
 /** The JSON body of a refusal: SPEC's reason (or error) code and the same message the page shows. */
@@ -90,7 +96,12 @@ function decide<S extends Schema>(
   scope: string,
   o: EnforceOptions<S>,
 ): EnforceOutcome {
-  if (!subject) return refuse(401, 'unauthenticated', 'Sign in first');
+  if (subject === undefined || subject === null || subject === '') {
+    return refuse(401, 'unauthenticated', 'Sign in first');
+  }
+  if (o.anyContextValue !== true && hasAnyValue(o.context)) {
+    return refuse(400, 'invalid_value', 'A context value of `*` is not accepted here');
+  }
   const options = { context: o.context, resource: o.resource };
   let ev: Evaluator<S> | undefined;
   try {
@@ -115,6 +126,12 @@ function decide<S extends Schema>(
   }
 }
 
+/** Whether a context gives `"*"` for some dimension (anything else is the check's to judge). */
+function hasAnyValue(context: unknown): boolean {
+  if (typeof context !== 'object' || context === null) return false;
+  return Object.values(context).some((v) => v === '*');
+}
+
 function denyOrAllow(decision: Decision): EnforceOutcome {
   if (decision.allowed) return { allowed: true, status: 200, decision };
   return {
@@ -137,6 +154,8 @@ export interface GuardOptions<S extends Schema, Req> {
   context?: RequestReader<Req, QueryContext<S>>;
   resource?: RequestReader<Req, Record<string, string>>;
   audit?: (event: AuditEvent<S>) => void;
+  /** As `enforce`'s: accept a `"*"` context value (off by default). */
+  anyContextValue?: boolean;
 }
 
 /**
@@ -164,6 +183,7 @@ function requestEnforcer<S extends Schema, Req>(
         context: o.context ? await o.context(req) : undefined,
         resource: o.resource ? await o.resource(req) : undefined,
         audit: o.audit,
+        anyContextValue: o.anyContextValue,
       };
     } catch {
       return refuse(400, 'invalid_request', 'The request could not be read');

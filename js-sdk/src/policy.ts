@@ -1,9 +1,10 @@
 // A compiled policy. It owns the action table the fast path interns names with: built once per
 // policy and shared by every evaluator over it.
 
-import { wasm, type NativePolicy } from './binding.js';
+import { freed, invalid, record, wellFormedText } from './args.js';
+import { notAvailable, wasm, type NativePolicy } from './binding.js';
 import { call } from './errors.js';
-import type { DocumentInput, Schema } from './types.js';
+import type { DocumentInput, Reference, Schema } from './types.js';
 
 /** What evaluators read from their policy; not part of the public API. */
 export interface PolicyInternals {
@@ -18,12 +19,17 @@ let internalsOf: (p: Policy<Schema>) => PolicyInternals;
 
 /** The internals of a policy, for the evaluator. */
 export function policyInternals<S extends Schema>(p: Policy<S>): PolicyInternals {
+  if (!(p instanceof Policy)) throw invalid('policy', '`policy` must be a `Policy` (from `Policy.parse`)');
   return internalsOf(p as unknown as Policy<Schema>);
 }
 
-/** Text as is; a document object as JSON. */
-export function documentText(input: DocumentInput): string {
-  return typeof input === 'string' ? input : JSON.stringify(input);
+/**
+ * Text as is (well-formed Unicode: an unpaired surrogate is `invalid_value`, never U+FFFD); a
+ * document object as JSON, where `JSON.stringify` escapes such a surrogate and the core refuses
+ * it alike.
+ */
+export function documentText(input: DocumentInput, path = 'document'): string {
+  return typeof input === 'string' ? wellFormedText(input, path) : record(input, path);
 }
 
 /** A validated policy (SPEC 1): static, versioned, shipped to clients. */
@@ -32,6 +38,7 @@ export class Policy<S extends Schema = Schema> {
   readonly #actionIds: Map<string, number>;
   readonly #needsResource: Uint8Array;
   #hash: string | undefined;
+  #freed = false;
   /** Action names in declared order. */
   readonly actions: readonly S['action'][];
 
@@ -49,6 +56,7 @@ export class Policy<S extends Schema = Schema> {
    * on first read (loading a policy does not need it).
    */
   get hash(): string {
+    if (this.#freed) throw freed();
     return (this.#hash ??= this.#ffi.hash);
   }
 
@@ -57,16 +65,38 @@ export class Policy<S extends Schema = Schema> {
    * @throws {RolecallError} the first problem, with its path and (for text) line and column.
    */
   static parse<S extends Schema = Schema>(input: DocumentInput): Policy<S> {
-    const text = documentText(input);
+    const text = documentText(input, 'policy');
     return new Policy<S>(call(() => wasm().Policy.parse(text)));
   }
 
-  /** Frees the WebAssembly memory now instead of at garbage collection. */
+  /**
+   * The permission reference: one row per action with the roles that allow it, the access
+   * level each role holds on each resource, the levels and the rules (as `rolecall docs`).
+   * Server build only: in a browser, fetch it from the server.
+   * @throws {RolecallError} `not_available` in the browser build; `freed` after `free()`.
+   */
+  reference(): Reference {
+    if (this.#freed) throw freed();
+    const ffi = this.#ffi;
+    if (typeof ffi.reference !== 'function') throw notAvailable('reference');
+    const text = call(() => ffi.reference!());
+    return JSON.parse(text) as Reference;
+  }
+
+  /**
+   * Frees the WebAssembly memory now instead of at garbage collection. Evaluators made from it
+   * keep working; making a new one from it is `freed`. Freeing twice does nothing.
+   */
   free(): void {
+    if (this.#freed) return;
+    this.#freed = true;
     this.#ffi.free();
   }
 
   static {
-    internalsOf = (p) => ({ ffi: p.#ffi, actionIds: p.#actionIds, needsResource: p.#needsResource });
+    internalsOf = (p) => {
+      if (p.#freed) throw freed();
+      return { ffi: p.#ffi, actionIds: p.#actionIds, needsResource: p.#needsResource };
+    };
   }
 }

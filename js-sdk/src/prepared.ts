@@ -2,6 +2,7 @@
 // evaluator's with the subject left out; by ids (`canIds`) a check is the cache's bit test and
 // nothing more, after one call into WebAssembly per scope.
 
+import { invalid, isId } from './args.js';
 import type { DecisionCache } from './cache.js';
 import type { Evaluator } from './evaluator.js';
 import type { FastPath } from './fast.js';
@@ -52,7 +53,7 @@ export class PreparedSubject<S extends Schema = Schema> {
    * @throws {RolecallError} as `Evaluator.can` (an unknown name, an action that needs a resource).
    */
   can(action: Target<S>, scope: string, options?: CheckOptions<S>): boolean {
-    if (options === undefined) {
+    if (options === undefined && typeof action === 'string' && typeof scope === 'string') {
       const f = this.#fast;
       const a = f.bit(action);
       const s = f.scopeId(scope);
@@ -70,10 +71,13 @@ export class PreparedSubject<S extends Schema = Schema> {
   }
 
   /**
-   * The tightest loop: ids from `evaluator.actionId` and `evaluator.scopeId`. Never throws: an
-   * unknown id, or an action that needs a resource, is `false`.
+   * The tightest loop: ids from `evaluator.actionId` and `evaluator.scopeId`. Throws only
+   * `freed`: anything that is not such an id (an unknown id, a float, a negative number, one
+   * past 2^32 - 1, not a number at all) is `false`, as is an action that needs a resource.
    */
   canIds(action: number, scope: number): boolean {
+    // The binding would truncate a float and wrap a large id onto a real one (`id + 2 ** 32`).
+    if (!isId(action) || !isId(scope)) return false;
     const c = this.#cache;
     if (this.#version !== c.version) this.#refresh();
     const base = this.#base;
@@ -86,8 +90,14 @@ export class PreparedSubject<S extends Schema = Schema> {
     return this.#evaluator.canMany(this.subject, pairs, options);
   }
 
-  /** Interleaved `(action id, scope id)` pairs in one call, as `canIds` decides each. */
+  /**
+   * Interleaved `(action id, scope id)` pairs in one call, as `canIds` decides each.
+   * @throws {RolecallError} `invalid_value` unless `pairs` is a `Uint32Array` of even length.
+   */
   canManyIds(pairs: Uint32Array): Uint8Array {
+    if (!(pairs instanceof Uint32Array) || pairs.length % 2 !== 0) {
+      throw invalid('pairs', '`pairs` must be a `Uint32Array` of interleaved (action id, scope id) pairs');
+    }
     const c = this.#cache;
     if (this.#version !== c.version) this.#refresh();
     const base = this.#base;

@@ -1,12 +1,14 @@
 // The evaluator's server-only methods: administration (`canAssign`, `canRevoke`, `canCopy`),
-// the access review, live directory updates and the directory document. Only the full build
+// who-can, the access review and its export, live directory updates and the directory document. Only the full build
 // (Node) has them; the lean browser build answers `not_available`. A live update empties the
 // decision cache, so no check after it reads a stale bit.
 
+import { record, text } from './args.js';
 import { serverEvaluator, type NativeEvaluator, type ServerEvaluator } from './binding.js';
 import type { DecisionCache } from './cache.js';
 import { call, RolecallError } from './errors.js';
 import type {
+  AccessRow,
   ApiKey,
   Assignment,
   AssignRequest,
@@ -16,6 +18,10 @@ import type {
   EffectiveEntry,
   Grant,
   Schema,
+  Target,
+  Time,
+  WhoCan,
+  WhoCanOptions,
 } from './types.js';
 
 /** One evaluator's server-only methods (documented on `Evaluator`, which exposes them). */
@@ -33,23 +39,23 @@ export class ServerMethods<S extends Schema> {
   }
 
   canAssign(request: AssignRequest<S>): Decision {
-    const r = JSON.stringify(request);
+    const r = record(request, 'request');
     return call(() => this.#server('canAssign').canAssign(r));
   }
 
   canRevoke(request: AssignRequest<S>): Decision {
-    const r = JSON.stringify(request);
+    const r = record(request, 'request');
     return call(() => this.#server('canRevoke').canRevoke(r));
   }
 
   canCopy(request: CopyRequest): Decision {
-    const r = JSON.stringify(request);
+    const r = record(request, 'request');
     return call(() => this.#server('canCopy').canCopy(r));
   }
 
   addAssignment(assignment: Assignment<S>): number {
-    const text = JSON.stringify(assignment);
-    return this.#update(() => this.#server('addAssignment').addAssignment(text));
+    const doc = record(assignment, 'assignment');
+    return this.#update(() => this.#server('addAssignment').addAssignment(doc));
   }
 
   removeAssignment(index: number): Assignment<S> {
@@ -58,8 +64,8 @@ export class ServerMethods<S extends Schema> {
   }
 
   addGrant(grant: Grant<S>): number {
-    const text = JSON.stringify(grant);
-    return this.#update(() => this.#server('addGrant').addGrant(text));
+    const doc = record(grant, 'grant');
+    return this.#update(() => this.#server('addGrant').addGrant(doc));
   }
 
   removeGrant(index: number): Grant<S> {
@@ -68,12 +74,33 @@ export class ServerMethods<S extends Schema> {
   }
 
   addApiKey(key: ApiKey<S>): void {
-    const text = JSON.stringify(key);
-    this.#update(() => this.#server('addApiKey').addApiKey(text));
+    const doc = record(key, 'key');
+    this.#update(() => this.#server('addApiKey').addApiKey(doc));
   }
 
   removeApiKey(id: string): ApiKey<S> {
-    return this.#update(() => this.#server('removeApiKey').removeApiKey(id)) as ApiKey<S>;
+    const key = text(id, 'id');
+    return this.#update(() => this.#server('removeApiKey').removeApiKey(key)) as ApiKey<S>;
+  }
+
+  whoCan(target: Target<S>, scope: string, o: WhoCanOptions<S> = {}): WhoCan {
+    const isPermission = target.includes(':');
+    const r = JSON.stringify({
+      action: isPermission ? undefined : target,
+      permission: isPermission ? target : undefined,
+      scope,
+      context: o.context,
+      resource: o.resource,
+      now: timeText(o.now),
+    });
+    return JSON.parse(call(() => this.#server('whoCan').whoCan(r))) as WhoCan;
+  }
+
+  accessReport(format: 'csv'): string;
+  accessReport(format: 'json'): AccessRow[];
+  accessReport(format: 'csv' | 'json'): string | AccessRow[] {
+    const text = call(() => this.#server('accessReport').accessReport(format));
+    return format === 'json' ? (JSON.parse(text) as AccessRow[]) : text;
   }
 
   directory(): DirectoryDocument<S> {
@@ -94,6 +121,14 @@ export class ServerMethods<S extends Schema> {
       this.#cache.invalidate();
     }
   }
+}
+
+/** RFC 3339 text: the clock when omitted (some subject may be an expiring key), none for `null`. */
+function timeText(now: Time | undefined): string | undefined {
+  if (now === null) return undefined;
+  if (now === undefined) return new Date().toISOString();
+  if (typeof now === 'string') return now;
+  return (typeof now === 'number' ? new Date(now) : now).toISOString();
 }
 
 /** An index for the binding: a whole number, or `unknown_assignment` here rather than a wrapped one. */

@@ -6,7 +6,7 @@
 // disagree in either direction.
 
 import type * as Wire from './wire.js';
-import type { ScopeNode } from './wire.js';
+import type { GrantSource, ScopeNode } from './wire.js';
 
 /**
  * The names a policy declares, for compile-time checking. `rolecall codegen ts` emits one for a
@@ -123,6 +123,91 @@ export interface AssignRequest<S extends Schema = Schema> {
 
 /** A policy or a directory: YAML or JSON text, or the document as an object. */
 export type DocumentInput = string | object;
+
+/** The optional part of `whoCan`: a check's, for every subject at once. */
+export type WhoCanOptions<S extends Schema = Schema> = CheckOptions<S>;
+
+/** A source of a subject in a `whoCan` answer: a `GrantSource` and its context, written out. */
+export interface HolderSource extends GrantSource {
+  /** `country: CL, MX`, for a source with a context. */
+  context?: string;
+}
+
+/** A subject in a `whoCan` answer. */
+export interface Holder {
+  subject: string;
+  kind: 'user' | 'api_key';
+  /** The key's owner, for an API key. */
+  owner?: string;
+  /** Allowed: the sources that allow it (a key's, then its owner's). Review: those that would. */
+  sources: HolderSource[];
+  /** Review only: what denies it. */
+  denied_by?: 'context_mismatch' | 'except';
+}
+
+/** Who may do an action at a scope, and who is denied only by a context or an `except`. */
+export interface WhoCan {
+  allowed: Holder[];
+  review: Holder[];
+}
+
+/** One row of the access-review export. */
+export interface AccessRow {
+  subject: string;
+  kind: 'user' | 'api_key';
+  /** The scope the source was given at (it covers that scope's subtree). */
+  scope: string;
+  /** `resource:level`, or an action name for a single-action grant. */
+  permission: string;
+  source: GrantSource;
+  /** The key's owner, for an API key. */
+  owner?: string;
+  context?: string;
+}
+
+/** One permission an action requires, by label. */
+export interface Requirement {
+  permission: string;
+  resource: string;
+  level: string;
+}
+
+/** A row of the permission reference's action table. */
+export interface ReferenceAction {
+  name: string;
+  label: string;
+  requires: Requirement[];
+  /** The assignable roles that allow it, by name. */
+  roles: string[];
+  /** The roles column as written: labels, or `Admin only`, or `No role`. */
+  allowed_by: string;
+  distinct_from?: string;
+}
+
+/** What one role holds on one resource. */
+export interface ReferenceCell {
+  /** The highest levels held, by name. */
+  levels: string[];
+  /** Single actions held beyond those levels, by name. */
+  actions: string[];
+  /** `Manage`, `View + 1 action`, or empty. */
+  text: string;
+}
+
+/**
+ * The permission reference of a policy (`policy.reference()`, `rolecall docs`). Keys are the
+ * core's, as in the policy document (`allowed_by`, `distinct_from`).
+ */
+export interface Reference {
+  roles: { name: string; label: string; assignable: boolean; description?: string }[];
+  actions: ReferenceAction[];
+  /** One row per resource; `cells` in the order of `roles`. */
+  matrix: { resource: string; label: string; cells: ReferenceCell[] }[];
+  levels: { name: string; label: string; implies: string[]; description?: string }[];
+  rules: { kind: string; text: string }[];
+  /** How the action table lists roles, in one sentence. */
+  note: string;
+}
 
 // ---- Refinements against their generated twins --------------------------------------------
 // With the plain `Schema` every refinement must equal its generated type: assignable both ways.

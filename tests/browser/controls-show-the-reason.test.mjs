@@ -53,7 +53,7 @@ test('maker-checker: the initiator cannot approve, and says why for each transfe
   await settle(page);
   const own = await control(button(page, 'tr_1', 'Approve'));
   assert.equal(own.reason, 'self_approval');
-  assert.equal(own.description, 'Must be done by someone other than created_by');
+  assert.equal(own.description, 'A transfer is approved by someone other than the person who created it');
   const other = await control(button(page, 'tr_2', 'Approve'));
   assert.equal(other.reason, 'missing_permission');
   assert.equal(other.title, 'Requires Authorize on Transfers');

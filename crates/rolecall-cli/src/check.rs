@@ -1,9 +1,10 @@
 //! `rolecall check`: one decision, as text (`allow`/`deny`, the reason code, the message) or as
 //! JSON. Exit 0 on allow, 2 on deny, 1 on input errors.
 
-use crate::diagnostics::{argument_error, Located};
+use crate::diagnostics::Located;
 use crate::input;
-use rolecall::{Decision, Evaluator, Query, SourceKind, Target, Timestamp};
+use crate::query_args::QueryArgs;
+use rolecall::{Decision, Evaluator, Query, SourceKind};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,7 +17,6 @@ pub const DENIED: u8 = 2;
 /// granted it or the permissions missing. Exits 0 on allow, 2 on deny, 1 on an error (an unknown
 /// action, scope or dimension, a missing resource attribute, an invalid policy or directory).
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("target").required(true).args(["action", "permission"])))]
 pub struct Args {
     /// The policy file (YAML or JSON).
     pub policy: PathBuf,
@@ -26,24 +26,8 @@ pub struct Args {
     /// Who asks (an unknown subject holds nothing).
     #[arg(long, short = 's')]
     pub subject: String,
-    /// The action (`transfers.approve`).
-    #[arg(long, short = 'a')]
-    pub action: Option<String>,
-    /// One permission instead of an action (`transfers:authorize`).
-    #[arg(long, short = 'p')]
-    pub permission: Option<String>,
-    /// The scope id.
-    #[arg(long)]
-    pub scope: String,
-    /// A context value (`country=CL`, or `country=*` for any value); repeatable.
-    #[arg(long = "context", short = 'c', value_name = "DIM=VALUE", value_parser = pair)]
-    pub context: Vec<(String, String)>,
-    /// A resource attribute (`created_by=bob`); repeatable.
-    #[arg(long = "resource", short = 'r', value_name = "ATTR=VALUE", value_parser = pair)]
-    pub resource: Vec<(String, String)>,
-    /// The time of the query, RFC 3339 (`2026-01-31T12:00:00Z`); needed for expiring API keys.
-    #[arg(long, value_name = "TIME")]
-    pub now: Option<String>,
+    #[command(flatten)]
+    pub query: QueryArgs,
     /// Explain the decision: which assignment, role, scope or grant allowed it, or what is
     /// missing and the nearest thing the subject holds.
     #[arg(long)]
@@ -53,35 +37,16 @@ pub struct Args {
     pub json: bool,
 }
 
-fn pair(s: &str) -> Result<(String, String), String> {
-    match s.split_once('=') {
-        Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
-        _ => Err(format!("`{s}` is not NAME=VALUE")),
-    }
-}
-
 pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
     let eval = input::evaluator(&args.policy, &args.directory)?;
-    let now = match &args.now {
-        Some(t) => Some(Timestamp::parse(t).map_err(|m| vec![argument_error("--now", m)])?),
-        None => None,
-    };
-    let context = pairs(&args.context);
-    let resource = pairs(&args.resource);
-    let target = match (&args.action, &args.permission) {
-        (Some(a), _) => Target::Action(a),
-        (None, Some(p)) => Target::Permission(p),
-        (None, None) => {
-            return Err(vec![argument_error(
-                "--action",
-                "give --action or --permission",
-            )])
-        }
-    };
+    let now = args.query.now()?;
+    let context = args.query.context();
+    let resource = args.query.resource();
+    let target = args.query.target()?;
     let query = Query {
         subject: &args.subject,
         target,
-        scope: &args.scope,
+        scope: &args.query.scope,
         context: &context,
         resource: &resource,
         now,
@@ -111,10 +76,6 @@ pub fn query_error(mut e: rolecall::Error) -> Located {
         e.path = format!("--{head}");
     }
     Located::bare(e)
-}
-
-fn pairs(v: &[(String, String)]) -> Vec<(&str, &str)> {
-    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 /// A value as pretty JSON (the core's serialized [`Decision`] or trace).

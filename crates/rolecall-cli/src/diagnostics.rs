@@ -7,13 +7,57 @@ use rolecall::{Error, ErrorCode, Location};
 use serde_json::{json, Value};
 use std::io::IsTerminal;
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A file the CLI read: its name as the user wrote it, and its text (to show the offending line).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
     pub text: Arc<str>,
+    /// Where each line starts, and whether it is ASCII: found once per file, on the first error
+    /// shown, so that showing n errors costs time linear in the text, not n times its length.
+    lines: Arc<OnceLock<Vec<LineStart>>>,
+    /// Whether errors may quote the file's lines (false for a file the CLI could not use).
+    pub quotable: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LineStart {
+    at: usize,
+    ascii: bool,
+}
+
+impl SourceFile {
+    /// A file and its text; its lines may be quoted in errors.
+    pub fn new(name: String, text: Arc<str>) -> Self {
+        SourceFile {
+            name,
+            text,
+            lines: Arc::default(),
+            quotable: true,
+        }
+    }
+
+    /// The 1-based `line` of the text (without its line break), and whether it is ASCII.
+    fn line(&self, line: usize) -> Option<(&str, bool)> {
+        let starts = self.lines.get_or_init(|| {
+            let mut out = Vec::new();
+            let mut at = 0;
+            for l in self.text.split_inclusive('\n') {
+                out.push(LineStart {
+                    at,
+                    ascii: l.is_ascii(),
+                });
+                at += l.len();
+            }
+            out
+        });
+        let start = starts.get(line.checked_sub(1)?)?;
+        let end = starts.get(line).map_or(self.text.len(), |n| n.at);
+        let text = self.text.get(start.at..end)?;
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        Some((text.strip_suffix('\r').unwrap_or(text), start.ascii))
+    }
 }
 
 /// An error together with the file it is in, when the CLI knows it.
@@ -30,6 +74,14 @@ impl Located {
             error,
             file: file.cloned(),
         }
+    }
+
+    /// Whether the error may quote its file's lines.
+    pub fn quoting(mut self, quote: bool) -> Self {
+        if let Some(f) = &mut self.file {
+            f.quotable = quote;
+        }
+        self
     }
 
     /// An error that is in no file (a bad argument, an error of a query).
@@ -125,12 +177,13 @@ fn render_parts(p: &Parts<'_>) -> String {
     }
     let mut group = Group::with_title(title);
     let line = p.location.and_then(|loc| {
-        let file = p.file?;
-        let text = file.text.lines().nth(loc.line.checked_sub(1)?)?;
-        Some((file, loc, text))
+        let file = p.file.filter(|f| f.quotable)?;
+        let (text, ascii) = file.line(loc.line)?;
+        Some((file, loc, text, ascii))
     });
+    let mut excerpt = None;
     match (line, p.location, p.origin) {
-        (Some((file, loc, text)), _, _) => {
+        (Some((file, loc, text, _)), _, _) if text.len() <= MAX_SHOWN_LINE => {
             group = group.element(
                 Snippet::source(text)
                     .line_start(loc.line)
@@ -138,11 +191,24 @@ fn render_parts(p: &Parts<'_>) -> String {
                     .annotation(AnnotationKind::Primary.span(token_span(text, loc.column))),
             );
         }
+        (Some((file, loc, text, ascii)), _, _) => {
+            // A long line (minified JSON) is cropped around the column: shown whole for each of
+            // its errors, it made the output quadratic in the line's length.
+            group = group.element(
+                Origin::path(file.name.as_str())
+                    .line(loc.line)
+                    .char_column(loc.column),
+            );
+            excerpt = Some(format!("near `{}`", crop(text, loc.column, ascii)));
+        }
         (None, Some(loc), Some(origin)) => {
             group = group.element(Origin::path(origin).line(loc.line).char_column(loc.column));
         }
         (None, None, Some(origin)) => group = group.element(Origin::path(origin)),
         (None, _, None) => {}
+    }
+    if let Some(x) = &excerpt {
+        group = group.element(Level::NOTE.message(x.as_str()));
     }
     let at = format!("at `{}`", p.path);
     if !p.path.is_empty() {
@@ -154,6 +220,38 @@ fn render_parts(p: &Parts<'_>) -> String {
     let mut out = renderer().render(&[group]);
     out.push('\n');
     out
+}
+
+/// Longest line shown whole under an error; a longer one is cropped to [`CROP`] bytes either
+/// side of the column.
+const MAX_SHOWN_LINE: usize = 240;
+const CROP: usize = 60;
+
+/// Up to [`CROP`] bytes either side of the 1-based character `column` of a long `line`, on
+/// character boundaries, with `…` where it was cut. Finding the column is a subtraction on an
+/// ASCII line, so cropping costs no more than the excerpt.
+fn crop(line: &str, column: usize, ascii: bool) -> String {
+    let at = if ascii {
+        column.saturating_sub(1).min(line.len())
+    } else {
+        line.char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i)
+    };
+    let mut start = at.saturating_sub(CROP);
+    while !line.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = at.saturating_add(CROP).min(line.len());
+    while !line.is_char_boundary(end) {
+        end += 1;
+    }
+    format!(
+        "{}{}{}",
+        if start > 0 { "…" } else { "" },
+        line.get(start..end).unwrap_or(""),
+        if end < line.len() { "…" } else { "" }
+    )
 }
 
 /// The stable JSON form of an error: `{ "error": { code, message, path, origin, line, column,

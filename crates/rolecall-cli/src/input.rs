@@ -1,8 +1,10 @@
 //! Reading the files a command names and compiling them, keeping each file's text so that an
 //! error can show the offending line.
 
-use crate::diagnostics::{io_error, Located, SourceFile};
-use rolecall::{Directory, Evaluator, Policy};
+use crate::diagnostics::{Located, SourceFile};
+use rolecall::limits::MAX_INPUT_BYTES;
+use rolecall::{Directory, Error, ErrorCode, Evaluator, Policy};
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,13 +14,49 @@ pub type Failure = Vec<Located>;
 /// Reads a file as text.
 pub fn read(path: &Path) -> Result<SourceFile, Located> {
     let name = path.display().to_string();
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(SourceFile {
-            name,
-            text: text.into(),
-        }),
-        Err(e) => Err(io_error(&name, &e)),
+    match read_limited(path) {
+        Ok(text) => Ok(SourceFile::new(name, text.into())),
+        Err(mut e) => {
+            e.message = format!("cannot read `{name}`: {}", e.message);
+            e.origin = Some(name);
+            Err(Located::bare(e))
+        }
     }
+}
+
+/// Reads a file as UTF-8 text of at most [`MAX_INPUT_BYTES`], the core's input limit: a larger
+/// file (or an endless one, `/dev/zero`) is refused with `limit_exceeded` after reading one byte
+/// past the limit, never read whole. The error says why, and never quotes the content.
+pub fn read_limited(path: &Path) -> Result<String, Error> {
+    let io = |e: std::io::Error| Error::new(ErrorCode::Io, "", e.to_string());
+    let file = std::fs::File::open(path).map_err(io)?;
+    let too_large = || {
+        Error::new(
+            ErrorCode::LimitExceeded,
+            "",
+            format!("larger than the limit of {MAX_INPUT_BYTES} bytes"),
+        )
+    };
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_file() && meta.len() > MAX_INPUT_BYTES as u64 {
+        return Err(too_large());
+    }
+    // A regular file's size is known; a device or a pipe (`/dev/zero`) may be endless. The
+    // buffer is reserved once, at most one byte past the limit, so it never doubles on the way
+    // (a doubling would hold twice the limit for a moment).
+    let expected = if meta.is_file() {
+        meta.len() as usize + 1
+    } else {
+        MAX_INPUT_BYTES + 1
+    };
+    let mut bytes = Vec::with_capacity(expected.min(MAX_INPUT_BYTES + 1));
+    file.take(MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    String::from_utf8(bytes).map_err(|_| Error::new(ErrorCode::Io, "", "not UTF-8 text"))
 }
 
 /// Reads and compiles a policy, reporting every validation error.

@@ -6,13 +6,17 @@ mod check;
 mod codegen;
 mod diagnostics;
 mod diff;
+mod docs;
 mod explain;
 mod input;
 mod lint;
+mod query_args;
+mod report;
 mod schema;
 mod smells;
 mod snapshot;
 mod testcmd;
+mod who_can;
 
 use clap::{Parser, Subcommand};
 use diagnostics::{render, to_json, Located};
@@ -39,6 +43,9 @@ enum Command {
     Snapshot(snapshot::Args),
     Codegen(codegen::Args),
     Schema(schema::Args),
+    Docs(docs::Args),
+    WhoCan(who_can::Args),
+    Report(report::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +70,9 @@ fn main() -> ExitCode {
         Command::Snapshot(a) => finish(snapshot::run(a), false),
         Command::Codegen(a) => finish(codegen::run(a), false),
         Command::Schema(a) => finish(schema::run(a), false),
+        Command::Docs(a) => finish(docs::run(a), false),
+        Command::WhoCan(a) => finish(who_can::run(a), a.json),
+        Command::Report(a) => finish(report::run(a), false),
     }
 }
 

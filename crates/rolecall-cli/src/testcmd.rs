@@ -71,13 +71,10 @@ fn run_file(path: &Path, tally: &mut Tally) {
     let mut loaded: HashMap<String, SourceFile> = HashMap::new();
     let mut load = |name: &str| -> Result<String, String> {
         let full = tidy(&folder.join(name));
-        let text = std::fs::read_to_string(&full).map_err(|e| e.to_string())?;
+        let text = input::read_limited(&full).map_err(|e| e.message)?;
         loaded.insert(
             name.to_owned(),
-            SourceFile {
-                name: full.display().to_string(),
-                text: text.as_str().into(),
-            },
+            SourceFile::new(full.display().to_string(), text.as_str().into()),
         );
         Ok(text)
     };
@@ -93,11 +90,23 @@ fn run_file(path: &Path, tally: &mut Tally) {
             tally.failed += report.failed();
         }
         Err(e) => {
-            let source = match &e.origin {
-                Some(o) => loaded.get(o),
-                None => Some(&file),
+            let located = match &e.origin {
+                Some(o) => {
+                    // A named file that is not a document at all (`/etc/passwd`) is not quoted:
+                    // its error says where, not what is written there. A mistake inside a
+                    // document (a path below its top level) keeps its line.
+                    let in_document = e.path.contains(['.', '[']);
+                    let source = loaded.remove(o);
+                    let mut e = e;
+                    if e.path.is_empty() {
+                        e.message = "not a rolecall document (a YAML or JSON map)".to_owned();
+                        e.help = None;
+                    }
+                    Located::new(e, source.as_ref()).quoting(in_document)
+                }
+                None => Located::new(e, Some(&file)),
             };
-            eprint!("{}", render(&Located::new(e, source)));
+            eprint!("{}", render(&located));
             tally.failed += 1;
         }
     }
@@ -151,5 +160,5 @@ fn test_files_under(dir: &Path) -> Vec<PathBuf> {
 fn is_test_file(p: &Path) -> bool {
     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
     matches!(ext, "yaml" | "yml" | "json")
-        && std::fs::read_to_string(p).is_ok_and(|t| rolecall::locate_key(&t, "cases").is_some())
+        && input::read_limited(p).is_ok_and(|t| rolecall::locate_key(&t, "cases").is_some())
 }

@@ -260,6 +260,83 @@ fn index(added: rolecall::Result<usize>, origin: &str) -> Outcome<u32> {
     u32::try_from(i).map_err(|_| invalid("", format!("index {i} does not fit in 32 bits")))
 }
 
+/// A who-can request: an action or a permission, a scope, and the query's optional parts.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WhoCanRequest {
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    permission: Option<String>,
+    scope: Text,
+    #[serde(default)]
+    context: IndexMap<String, Text>,
+    #[serde(default)]
+    resource: IndexMap<String, Text>,
+    #[serde(default)]
+    now: Option<String>,
+}
+
+/// Every subject allowed an action or permission at a scope, with its sources, and those denied
+/// only by a context or an `except` (`{action | permission, scope, context?, resource?, now?}`
+/// JSON), as JSON.
+///
+/// # Errors
+/// As a check, and `invalid_value` for a request naming both or neither of `action` and
+/// `permission`.
+pub fn who_can(eval: &Evaluator, request: &str) -> Outcome<String> {
+    let r: WhoCanRequest = decode("request", request)?;
+    let target = match (&r.action, &r.permission) {
+        (Some(a), None) => rolecall::Target::Action(a),
+        (None, Some(p)) => rolecall::Target::Permission(p),
+        _ => {
+            return Err(invalid(
+                "",
+                "a request names exactly one of `action` or `permission`".into(),
+            ))
+        }
+    };
+    let context: Vec<(&str, &str)> = r
+        .context
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.0.as_str()))
+        .collect();
+    let resource: Vec<(&str, &str)> = r
+        .resource
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.0.as_str()))
+        .collect();
+    let now = r
+        .now
+        .as_deref()
+        .map(|t| Timestamp::parse(t).map_err(|m| invalid("now", m)))
+        .transpose()?;
+    encode(&eval.who_can(target, &r.scope.0, &context, &resource, now)?)
+}
+
+/// The permission reference of a policy ([`Policy::reference`]), as JSON.
+///
+/// # Errors
+/// Never in practice (encoding plain data).
+pub fn reference(policy: &Policy) -> Outcome<String> {
+    encode(&policy.reference())
+}
+
+/// The access-review export ([`Evaluator::access_report`]): `csv` or `json`.
+///
+/// # Errors
+/// `invalid_value` for another format.
+pub fn access_report(eval: &Evaluator, format: &str) -> Outcome<String> {
+    match format {
+        "csv" => Ok(rolecall::access_report_csv(&eval.access_report())),
+        "json" => encode(&eval.access_report()),
+        _ => Err(invalid(
+            "format",
+            format!("unknown format `{format}`: `csv` or `json`"),
+        )),
+    }
+}
+
 // ---- The prepared fast path: numbers in, numbers out. ----
 
 /// The time a fast-path call carries: milliseconds since the epoch, `NaN` for none.
@@ -298,6 +375,11 @@ pub fn actions_needing_resource(policy: &Policy) -> Vec<u32> {
 /// Decodes an input; an error is tagged with the input it came from.
 fn decode<T: DeserializeOwned>(origin: &str, text: &str) -> Outcome<T> {
     rolecall::from_json(text).map_err(|e| ErrorData::from_input(origin, e))
+}
+
+/// A server-only result as JSON text (the review's outputs are read by the SDK as text).
+fn encode<T: Serialize + ?Sized>(value: &T) -> Outcome<String> {
+    serde_json::to_string(value).map_err(|_| invalid("", "the result could not be encoded".into()))
 }
 
 fn invalid(path: &str, message: String) -> ErrorData {

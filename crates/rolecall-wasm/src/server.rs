@@ -1,8 +1,9 @@
 //! The server build's exports (the `server` feature, on in the Node build, off in the browser's
-//! lean one): the access review, administration checks, live directory updates, the directory
-//! document, diff and policy test files. Each is decode, call, encode through [`crate::ffi`].
+//! lean one): the permission reference, who-can, the access review and its export,
+//! administration checks, live directory updates, the directory document, diff and policy test
+//! files. Each is decode, call, encode through [`crate::ffi`].
 
-use crate::{ffi, js, object, text, Evaluator, JsResult};
+use crate::{ffi, js, object, text, Evaluator, JsResult, Policy};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -97,12 +98,43 @@ impl Evaluator {
         object(&js(ffi::remove_api_key(&mut self.inner, id))?)
     }
 
+    /// Every subject allowed an action or permission at a scope (request JSON), with its
+    /// sources, and those denied only by a context or an `except`, as JSON.
+    ///
+    /// # Errors
+    /// As `check`.
+    #[wasm_bindgen(js_name = whoCan)]
+    pub fn who_can(&self, request: &str) -> JsResult<String> {
+        js(ffi::who_can(&self.inner, request))
+    }
+
+    /// The access-review export, `csv` or `json`.
+    ///
+    /// # Errors
+    /// `invalid_value` for another format.
+    #[wasm_bindgen(js_name = accessReport)]
+    pub fn access_report(&self, format: &str) -> JsResult<String> {
+        js(ffi::access_report(&self.inner, format))
+    }
+
     /// The current directory document (a `DirectoryDocument`), as JSON.
     ///
     /// # Errors
     /// Never in practice.
     pub fn directory(&self) -> JsResult<String> {
         text(ffi::directory(&self.inner))
+    }
+}
+
+#[wasm_bindgen]
+impl Policy {
+    /// The permission reference (the action table, the roles-by-resources matrix, the levels
+    /// and the rules), as JSON.
+    ///
+    /// # Errors
+    /// Never in practice.
+    pub fn reference(&self) -> JsResult<String> {
+        js(ffi::reference(&self.inner))
     }
 }
 

@@ -4,11 +4,12 @@
 
 use crate::bitset::{ones, Bits};
 use crate::directory::Source;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{too_long, Error, ErrorCode, Result};
 use crate::eval::{
     Decision, Evaluator, GrantSource, Query, QueryContext, Resolved, NO_ACTION, NO_PERMISSION,
     NO_SCOPE,
 };
+use crate::limits::MAX_ID_LEN;
 use crate::time::Timestamp;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -64,6 +65,12 @@ impl Evaluator {
         context: &[(&str, &str)],
         now: Option<Timestamp>,
     ) -> Result<Option<Resolved>> {
+        if subject.len() > MAX_ID_LEN {
+            return Err(too_long("subject", "a subject", subject.len(), MAX_ID_LEN));
+        }
+        if let Some(s) = scope.filter(|s| s.len() > MAX_ID_LEN) {
+            return Err(too_long("scope", "a scope", s.len(), MAX_ID_LEN));
+        }
         let scope = match scope {
             None => NO_SCOPE,
             Some(s) => match self.dir.scopes.ids.get(s) {

@@ -136,13 +136,29 @@ pub(crate) fn hint_allowed(nth: usize, candidates: usize) -> bool {
     nth < ALWAYS_HINTED || nth.saturating_add(1).saturating_mul(candidates) <= HINT_WORK
 }
 
-/// The closest candidate to `word`, if it is close enough to be a likely typo.
+/// Most character pairs one "did you mean" hint compares (the word's length × the candidates'
+/// lengths, summed): a few milliseconds at most, whatever the word and however many names there
+/// are. Past it the candidates not yet compared are skipped, so the hint may be missing, never
+/// slow.
+pub(crate) const HINT_BUDGET: usize = 1 << 22;
+
+/// The closest candidate to `word`, if it is close enough to be a likely typo. A word longer
+/// than any name or id gets none (it cannot be a typo of one), and the comparisons stop at
+/// [`HINT_BUDGET`].
 pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    if word.len() > limits::MAX_ID_LEN {
+        return None;
+    }
     let mut best: Option<(f64, &str)> = None;
+    let mut work = 0usize;
     for c in candidates {
+        work = work.saturating_add(word.len().max(1).saturating_mul(c.len().max(1)));
+        if work > HINT_BUDGET {
+            break;
+        }
         let score = strsim::jaro_winkler(word, c);
         if score > 0.8 && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, c));
@@ -186,6 +202,16 @@ pub(crate) fn over_limit(path: &str, len: usize, max: usize, what: &str) -> Opti
             format!("at most {max} {what}"),
         )
     })
+}
+
+/// The error for a name or id in a query longer than `max` bytes: refused by its length before
+/// any lookup or hint, and never quoted (it may be megabytes).
+pub(crate) fn too_long(path: &str, what: &str, len: usize, max: usize) -> Error {
+    Error::new(
+        ErrorCode::LimitExceeded,
+        path,
+        format!("{what} is at most {max} bytes, and this one has {len}"),
+    )
 }
 
 /// The error for a directory id that breaks SPEC's id rule (too long, or with control

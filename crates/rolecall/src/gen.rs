@@ -111,6 +111,7 @@ pub fn generate(seed: u64, size: Size, opts: Options) -> Case {
                 requires: OneOrMany(req),
                 label: None,
                 distinct_from,
+                self_approval_message: None,
                 description: None,
             },
         );

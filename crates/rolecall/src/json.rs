@@ -239,21 +239,38 @@ impl Reader<'_> {
     }
 
     fn unicode(&mut self) -> Result<char> {
+        let at = self.loc();
         let hi = self.hex4()?;
         let code = if (0xd800..0xdc00).contains(&hi) {
-            if self.bump() != Some('\\') || self.bump() != Some('u') {
-                return Err(self.error("unpaired surrogate in a `\\u` escape"));
+            if self.peek() != Some('\\') {
+                return Err(unpaired(at));
+            }
+            self.bump();
+            if self.bump() != Some('u') {
+                return Err(self.error("invalid escape in a string"));
             }
             let lo = self.hex4()?;
             if !(0xdc00..0xe000).contains(&lo) {
-                return Err(self.error("unpaired surrogate in a `\\u` escape"));
+                return Err(unpaired(at));
             }
             0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)
         } else {
             hi
         };
-        char::from_u32(code).ok_or_else(|| self.error("invalid `\\u` escape"))
+        char::from_u32(code).ok_or_else(|| unpaired(at))
     }
+}
+
+/// An unpaired UTF-16 surrogate (`\ud800` alone): well-formed JSON, but no text. Refused as
+/// `invalid_value` wherever text enters rolecall (the SDK refuses it in JavaScript strings the
+/// same way), never replaced by U+FFFD: `f\ud800` and `f\ufffd` must not become one id.
+fn unpaired(at: Location) -> crate::Error {
+    located(
+        ErrorCode::InvalidValue,
+        at,
+        "an unpaired UTF-16 surrogate in a `\\u` escape",
+    )
+    .with_help("text must be well-formed Unicode")
 }
 
 /// `true`, `false`, `null` or a JSON number.

@@ -48,12 +48,15 @@
 //! - `bulk`: allowed actions, scopes where, the effective report, traces;
 //! - `admin`: `can_assign`, `can_revoke`, `can_copy`;
 //! - `live`: adding and removing assignments, grants and API keys in place;
-//! - `snapshot`: one subject's [`Snapshot`], and evaluators built from one.
+//! - `snapshot`: one subject's [`Snapshot`], and evaluators built from one;
+//! - `who_can`: every subject allowed an action at a scope, and those denied only by a context
+//!   or an `except`.
 //!
-//! Beside them: `diff` (access review), [`testfile`] (policy test files), `gen` (seeded cases,
+//! Beside them: `access_report` (the access-review export), `reference` (the permission reference a policy documents), `diff` (access review), [`testfile`] (policy test files), `gen` (seeded cases,
 //! behind the `gen` feature).
 #![deny(missing_docs)]
 
+mod access_report;
 mod admin;
 mod bitset;
 mod bulk;
@@ -71,11 +74,14 @@ mod live;
 pub mod model;
 mod names;
 mod policy;
+mod reference;
 mod snapshot;
 pub mod testfile;
 mod time;
 mod tree;
+mod who_can;
 
+pub use access_report::{access_report_csv, AccessRow};
 pub use admin::copy_allocation;
 #[cfg(feature = "gen")]
 pub use bulk::count_effective;
@@ -87,8 +93,13 @@ pub use error::{Error, ErrorCode, Location, Result};
 pub use eval::{Decision, Evaluator, GrantSource, Query, Reason, SourceKind, Target};
 pub use names::{is_id, is_name};
 pub use policy::Policy;
+pub use reference::{
+    ActionEntry, LevelEntry, MatrixCell, MatrixRow, Reference, Requirement, RoleEntry, Rule,
+    ADMIN_ONLY, NO_ROLE,
+};
 pub use snapshot::{Snapshot, SnapshotScope};
 pub use time::Timestamp;
+pub use who_can::{Holder, HolderSource, WhoCan};
 
 /// Reads a value of type `T` from JSON text (queries, requests, snapshots): with the
 /// `fast-json` feature serde_json first; any failure (and, without the feature, everything) goes

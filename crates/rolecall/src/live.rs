@@ -23,11 +23,16 @@ impl Evaluator {
 
     /// Adds an assignment, validated like a directory entry (`unknown_role`, `unknown_scope`,
     /// `scope_kind_not_allowed`, `max_holders_exceeded`, `exclusive_roles`, ...). Returns its index.
+    /// Adding one identical to an assignment the directory holds changes nothing and returns
+    /// that one's index: repeated or concurrent requests cannot grow the directory.
     ///
     /// # Errors
     /// The validation error; the directory is unchanged.
     pub fn add_assignment(&mut self, a: AssignmentDoc) -> Result<usize> {
         self.check_live()?;
+        if let Some(i) = self.identical_assignment(&a) {
+            return Ok(i);
+        }
         let policy = self.policy.clone();
         let i = self.dir.doc.assignments.len() as u32;
         let subject_is_key = self.is_key(&a.subject.0);
@@ -95,6 +100,19 @@ impl Evaluator {
         self.sort_sources(s);
         self.dir.doc.assignments.push(a);
         Ok(i as usize)
+    }
+
+    /// The index of an assignment equal to `a`, among its subject's own sources only.
+    fn identical_assignment(&self, a: &AssignmentDoc) -> Option<usize> {
+        let s = self.dir.subjects.get(&a.subject.0)?;
+        let info = self.dir.subject_info.get(s as usize)?;
+        info.sources.iter().find_map(|src| match src.origin {
+            Origin::Assignment(i) => {
+                let i = i as usize;
+                (self.dir.doc.assignments.get(i) == Some(a)).then_some(i)
+            }
+            _ => None,
+        })
     }
 
     /// Removes assignment `index`, returning it.

@@ -191,6 +191,10 @@ pub struct ActionDoc {
     /// A resource attribute that must differ from the subject (maker-checker).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distinct_from: Option<String>,
+    /// The message of a `self_approval` denial (`A transfer is approved by someone other than
+    /// its creator`); by default `Must be done by someone else`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_approval_message: Option<String>,
 }
 
 /// A role.

@@ -195,10 +195,16 @@ pub(crate) fn parse(text: &str) -> Result<Node> {
     // JSON text goes through the small JSON reader first (as in the browser build): faster, and
     // far less code for a WebAssembly engine to compile on first use. YAML flow style that is
     // not JSON (`{a: 1}`), and every error, is the YAML reader's.
+    // What the JSON reader refuses as JSON but not as syntax (nesting too deep, an unpaired
+    // surrogate) is refused alike by both readers, with the JSON reader's code and place.
     #[cfg(feature = "yaml")]
     if text.trim_start().starts_with('{') {
-        if let Ok(node) = crate::json::parse(text) {
-            return Ok(node);
+        match crate::json::parse(text) {
+            Ok(node) => return Ok(node),
+            Err(e) if matches!(e.code, ErrorCode::LimitExceeded | ErrorCode::InvalidValue) => {
+                return Err(e)
+            }
+            Err(_) => {}
         }
     }
     #[cfg(feature = "yaml")]
@@ -230,11 +236,17 @@ fn parse_yaml(text: &str) -> Result<Node> {
     let mut documents = 0usize;
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(|e| {
-            let mut err = Error::new(
-                ErrorCode::Syntax,
-                "",
-                format!("invalid YAML/JSON: {}", e.info()),
-            );
+            // Refused alike by both readers: an escape that is no character (`"\ud800"`, an
+            // unpaired surrogate) is not text, and the scanner's own flow-depth limit (deeper
+            // than ours, reached before our count in flow style) is nesting over the limit.
+            let code = if e.info().contains("invalid Unicode character escape") {
+                ErrorCode::InvalidValue
+            } else if e.info().contains("recursion limit exceeded") {
+                ErrorCode::LimitExceeded
+            } else {
+                ErrorCode::Syntax
+            };
+            let mut err = Error::new(code, "", format!("invalid YAML/JSON: {}", e.info()));
             err.location = Some(loc_of(e.marker()));
             err
         })?;

@@ -7,6 +7,7 @@ import { Toasts } from './components/toast.jsx';
 import { ApiKeysPage } from './pages/ApiKeys.jsx';
 import { LinksPage } from './pages/Links.jsx';
 import { PaymentsPage } from './pages/Payments.jsx';
+import { RolesPage } from './pages/Roles.jsx';
 import { TeamPage } from './pages/Team.jsx';
 import { TransfersPage } from './pages/Transfers.jsx';
 import { WebhooksPage } from './pages/Webhooks.jsx';
@@ -19,6 +20,8 @@ const sections = [
   { path: 'webhooks', title: 'Webhooks', view: 'webhooks.view_section', Page: WebhooksPage },
   { path: 'links', title: 'Links', view: 'links.view_section', Page: LinksPage },
   { path: 'team', title: 'Team', view: 'users.view_section', Page: TeamPage },
+  // Open to everyone signed in: what each role allows, before asking for one.
+  { path: 'roles', title: 'Roles', view: null, Page: RolesPage },
 ];
 
 function useHash() {
@@ -100,13 +103,10 @@ function Dashboard({ session }) {
         <nav className="sidebar" aria-label="Sections">
           <div className="brand"><span className="logo">◆</span> Acme Pay</div>
           <ul>
-            {sections.map((s) => (
-              <li key={s.path}>
-                <Gated action={s.view}>
-                  <a href={`#/${s.path}`} className={s === section ? 'active' : undefined} aria-current={s === section ? 'page' : undefined}>{s.title}</a>
-                </Gated>
-              </li>
-            ))}
+            {sections.map((s) => {
+              const link = <a href={`#/${s.path}`} className={s === section ? 'active' : undefined} aria-current={s === section ? 'page' : undefined}>{s.title}</a>;
+              return <li key={s.path}>{s.view === null ? link : <Gated action={s.view}>{link}</Gated>}</li>;
+            })}
           </ul>
           <div className="sidebar-foot">
             <a href="/plain.html">Plain HTML demo</a>

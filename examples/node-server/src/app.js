@@ -14,6 +14,7 @@ import YAML from 'yaml';
 import { demoUsers, seedData, tenantContext, tenants } from './demo.js';
 import { LiveDirectory } from './live.js';
 import { businessRoutes } from './routes.js';
+import { reviewRoutes } from './review.js';
 import { teamRoutes } from './team.js';
 import { fail, isId } from './http.js';
 
@@ -112,8 +113,13 @@ export function createApp({ policyText, directoryText, dashboardDir, logAudit = 
 
   // --- The dashboard's API: every route enforced --------------------------------------------
   app.use('/api', businessRoutes({ gate, data, directory, policy }));
+  app.use('/api', reviewRoutes({ gate, directory, policy }));
 
   // Any action at any scope, for parity tests and for curious developers: 200 or the refusal.
+  // It answers a question and carries nothing out, so it takes the context from the request;
+  // a route that acts takes it from the server's own data (`gate` above), never from the
+  // request. `enforce` refuses a `"*"` value here as everywhere (no `anyContextValue`): "is any
+  // country allowed?" is a question for a page's snapshot, not for the server.
   app.post('/api/scopes/:scope/actions/:action', (req, res) => {
     const body = req.body ?? {};
     const context = stringMap(body.context);
@@ -127,7 +133,7 @@ export function createApp({ policyText, directoryText, dashboardDir, logAudit = 
   });
 
   // --- Team: assigning and revoking roles through canAssign / canRevoke ----------------------
-  app.use('/api/assignments', signedIn, teamRoutes({ directory, roleNames, onDecision }));
+  app.use('/api/assignments', signedIn, teamRoutes({ directory, roleNames, onDecision, assignRequires: policyDoc.administration?.assign_requires ?? 'users:manage' }));
 
   // --- The built dashboard -------------------------------------------------------------------
   app.use('/api', (req, res) => fail(res, 404, 'not_found', `No route ${req.method} ${req.path}`));

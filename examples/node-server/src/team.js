@@ -4,17 +4,31 @@
 
 import express from 'express';
 import { diff } from 'rolecall';
+import { enforce } from 'rolecall/node';
+import { tenantContext } from './demo.js';
 import { fail, isId } from './http.js';
 
-/** Routes under `/api/assignments` (the caller checks that someone is signed in). */
-export function teamRoutes({ directory, roleNames, onDecision }) {
+/**
+ * Routes under `/api/assignments` (the caller checks that someone is signed in). `assignRequires`
+ * is the policy's `administration.assign_requires`: the caller must hold it at a scope before
+ * anything about that scope is answered, decided as a guard decides, so an unknown scope is
+ * answered exactly as one the caller cannot reach (403, no "did you mean" hint).
+ */
+export function teamRoutes({ directory, roleNames, onDecision, assignRequires }) {
   const r = express.Router();
+  /** Whether the caller may administer `scope`; answers the guard's refusal when not. */
+  const administers = (req, res, scope) => {
+    const outcome = enforce(() => directory.evaluator, req.subject, assignRequires, scope, { context: tenantContext(scope) });
+    if (!outcome.allowed) res.status(outcome.status).json(outcome.body);
+    return outcome.allowed;
+  };
   r.post('/options', (req, res) => {
     const { subject, scope } = req.body ?? {};
     const context = contextOf(req.body?.context);
     if (!isId(subject) || !isId(scope) || context === null) {
       return fail(res, 400, 'invalid_request', 'Give `subject`, `scope` and optionally `context`');
     }
+    if (!administers(req, res, scope)) return;
     const e = directory.evaluator;
     const roles = roleNames.map((role) => ({
       role,
@@ -23,7 +37,7 @@ export function teamRoutes({ directory, roleNames, onDecision }) {
     res.json({ roles });
   });
   r.post('/preview', (req, res) => {
-    const change = changeOf(req.body ?? {}, req, res, directory);
+    const change = changeOf(req.body ?? {}, req, res, directory, administers);
     if (change === undefined) return;
     const checks = checkChange(directory.evaluator, req.subject, change, directory);
     const allowed = checks.every((c) => c.decision.allowed);
@@ -32,13 +46,13 @@ export function teamRoutes({ directory, roleNames, onDecision }) {
     res.json(result);
   });
   r.post('/', (req, res) => {
-    const change = changeOf(req.body ?? {}, req, res, directory);
+    const change = changeOf(req.body ?? {}, req, res, directory, administers);
     if (change === undefined) return;
     applyChange(req, res, change);
   });
   r.delete('/:index', (req, res) => {
     const remove = /^\d+$/.test(req.params.index) ? Number(req.params.index) : -1;
-    const change = changeOf({ remove }, req, res, directory);
+    const change = changeOf({ remove }, req, res, directory, administers);
     if (change === undefined) return;
     applyChange(req, res, change);
   });
@@ -79,7 +93,7 @@ function contextOf(x) {
  * error and returns undefined when it is malformed. Removing by index needs the directory version
  * the page saw (`X-Rolecall-Version`): indexes move when assignments are removed.
  */
-function changeOf(body, req, res, directory) {
+function changeOf(body, req, res, directory, administers) {
   const raw = body.add ?? (body.subject !== undefined ? body : undefined);
   let add;
   if (raw !== undefined) {
@@ -89,6 +103,7 @@ function changeOf(body, req, res, directory) {
       return undefined;
     }
     add = { subject: raw.subject, role: raw.role, scope: raw.scope, ...(context ? { context } : {}) };
+    if (!administers(req, res, add.scope)) return undefined;
   }
   const remove = body.remove;
   if (remove !== undefined) {

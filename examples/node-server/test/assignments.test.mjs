@@ -33,12 +33,18 @@ test('one owner only, owners only at the organization, and never both halves of 
   assert.equal((await options('ada', 'oscar', 'org')).account_owner.reason, 'max_holders_reached');
   assert.equal((await options('ada', 'oscar', 'acme-cl')).account_owner.reason, 'scope_kind_not_allowed');
   assert.equal((await options('ada', 'paula', 'org')).payment_approver.reason, 'exclusive_roles');
-  assert.equal((await options('oscar', 'fiona', 'org')).support.reason, 'missing_permission');
+  // Without the permission to assign there, nothing about the scope is answered: the guard's 403.
+  const oscar = await as('oscar', 'POST', '/api/assignments/options', { subject: 'fiona', scope: 'org' });
+  assert.equal(oscar.status, 403);
+  assert.equal(oscar.body.error.code, 'missing_permission');
 });
 
 test('a context qualifier narrows what must be held: Chile only is within carla\'s reach to give', async () => {
-  // carla may not assign at all (no users:manage); olga may, with or without the qualifier.
-  assert.equal((await options('carla', 'fiona', 'acme-cl', { country: ['CL'] })).operations.reason, 'missing_permission');
+  // carla may not assign at all (no users:manage): refused as a guard refuses; olga may, with or
+  // without the qualifier.
+  const carla = await as('carla', 'POST', '/api/assignments/options', { subject: 'fiona', scope: 'acme-cl', context: { country: ['CL'] } });
+  assert.equal(carla.status, 403);
+  assert.equal(carla.body.error.code, 'missing_permission');
   assert.equal((await options('olga', 'fiona', 'acme-cl', { country: ['CL'] })).operations.reason, 'granted');
 });
 

@@ -32,7 +32,8 @@ const cases = [
   ['a transfer with a negative amount', 'POST', '/api/scopes/org/transfers', { body: { amount: -5, beneficiary: 'x' } }, 400, 'invalid_request'],
   ['a webhook URL that is not https', 'POST', '/api/scopes/org/webhooks', { body: { url: 'javascript:alert(1)' } }, 400, 'invalid_request'],
   ['an assignment of an unknown role', 'POST', '/api/assignments', { body: { subject: 'fiona', role: 'superuser', scope: 'org' } }, 400, 'unknown_role'],
-  ['an assignment at an unknown scope', 'POST', '/api/assignments', { body: { subject: 'fiona', role: 'support', scope: 'nowhere' } }, 400, 'unknown_scope'],
+  // As the guards answer it: no `unknown_scope`, no "did you mean" naming a scope that exists.
+  ['an assignment at an unknown scope', 'POST', '/api/assignments', { body: { subject: 'fiona', role: 'support', scope: 'nowhere' } }, 403, 'out_of_scope'],
   ['an assignment with a malformed context', 'POST', '/api/assignments', { body: { subject: 'fiona', role: 'support', scope: 'org', context: { country: 5 } } }, 400, 'invalid_request'],
   ['an assignment without a subject', 'POST', '/api/assignments', { body: { role: 'support', scope: 'org' } }, 400, 'invalid_request'],
   ['revoking an index that is not a number', 'DELETE', '/api/assignments/first', { headers: { 'x-rolecall-version': '1' } }, 400, 'invalid_request'],

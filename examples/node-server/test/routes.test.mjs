@@ -73,7 +73,7 @@ test('a transfer created by ada cannot be approved by ada (maker-checker from th
   const approve = await as('ada', 'POST', `/api/scopes/org/transfers/${created.body.id}/approve`, { created_by: 'someone_else' });
   assert.equal(approve.status, 403);
   assert.equal(approve.body.error.code, 'self_approval');
-  assert.equal(approve.body.error.message, 'Must be done by someone other than created_by');
+  assert.equal(approve.body.error.message, 'A transfer is approved by someone other than the person who created it');
 });
 
 test('an item outside the URL\'s tenant is not found there', async () => {

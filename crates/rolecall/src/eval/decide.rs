@@ -38,7 +38,7 @@ impl Evaluator {
             .map_or(SubjectKind::User, |i| i.kind)
     }
 
-    pub(super) fn sources(&self, subject: u32) -> &[Source] {
+    pub(crate) fn sources(&self, subject: u32) -> &[Source] {
         self.dir
             .subject_info
             .get(subject as usize)

@@ -8,6 +8,9 @@ use super::{Decision, Evaluator, GrantSource, Query, Reason, SourceKind, Target}
 use crate::directory::{Origin, Source, NO_ROLE};
 use crate::model::SubjectKind;
 
+/// The message of a `self_approval` denial when the action gives none.
+pub(crate) const DEFAULT_SELF_APPROVAL: &str = "Must be done by someone else";
+
 impl Evaluator {
     /// The full decision for a resolved query.
     pub(crate) fn explain(&self, r: &Resolved, with_pre: bool) -> Decision {
@@ -148,15 +151,14 @@ impl Evaluator {
                 };
                 format!("Forbidden{who}: {}", self.target_label(r))
             }
-            _ => {
-                let attr = self
-                    .policy
-                    .actions
-                    .get(r.action as usize)
-                    .and_then(|a| a.distinct_from.as_deref())
-                    .unwrap_or("");
-                format!("Must be done by someone other than {attr}")
-            }
+            // The attribute's name (`created_by`) is the policy's word, not the user's: the
+            // default says what to do, and a policy can say it in its own words.
+            _ => self
+                .policy
+                .actions
+                .get(r.action as usize)
+                .and_then(|a| a.self_approval_message.clone())
+                .unwrap_or_else(|| DEFAULT_SELF_APPROVAL.to_owned()),
         }
     }
 

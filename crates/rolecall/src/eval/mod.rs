@@ -20,6 +20,7 @@ mod resolve;
 pub use decision::{Decision, GrantSource, Reason, SourceKind};
 pub use query::{Query, Target};
 
+pub(crate) use explain::DEFAULT_SELF_APPROVAL;
 pub(crate) use query::with_query;
 pub(crate) use resolve::{
     ContextValue, QueryContext, Resolved, NO_ACTION, NO_PERMISSION, NO_SCOPE,

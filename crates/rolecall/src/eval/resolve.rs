@@ -2,8 +2,8 @@
 //! raised here, so that deciding afterwards is integer compares and bit tests only.
 
 use super::{Evaluator, Query, Target};
-use crate::error::{did_you_mean, Error, ErrorCode, Result};
-use crate::limits::MAX_DIMENSIONS;
+use crate::error::{did_you_mean, too_long, Error, ErrorCode, Result};
+use crate::limits::{MAX_DIMENSIONS, MAX_ID_LEN, MAX_NAME_LEN};
 use crate::time::Timestamp;
 
 /// [`Resolved::action`] of a query for one permission.
@@ -57,6 +57,7 @@ pub(crate) struct Resolved {
 impl Evaluator {
     /// Resolves names to ids. `Ok(None)`: a snapshot's unreachable scope.
     pub(crate) fn resolve(&self, q: &Query<'_>, with_resource: bool) -> Result<Option<Resolved>> {
+        check_lengths(q)?;
         let p = &*self.policy;
         let (action, perm) = match q.target {
             Target::Action(a) => match p.action_ix.get(a) {
@@ -161,6 +162,17 @@ impl Evaluator {
     pub(crate) fn resolve_context(&self, context: &[(&str, &str)]) -> Result<QueryContext> {
         let mut ctx = QueryContext::default();
         for (k, v) in context {
+            if k.len() > MAX_NAME_LEN {
+                return Err(too_long("context", "a dimension", k.len(), MAX_NAME_LEN));
+            }
+            if v.len() > MAX_ID_LEN {
+                return Err(too_long(
+                    &format!("context.{k}"),
+                    "a context value",
+                    v.len(),
+                    MAX_ID_LEN,
+                ));
+            }
             let Some(d) = self.policy.dim_ix.get(k) else {
                 let e = Error::new(
                     ErrorCode::UnknownDimension,
@@ -187,4 +199,32 @@ impl Evaluator {
         }
         Ok(ctx)
     }
+}
+
+/// The longest action (two names and a dot) or permission (`resource:level`) a query may name.
+const MAX_TARGET_LEN: usize = 2 * MAX_NAME_LEN + 1;
+
+/// Refuses a query's subject, action, permission or scope over its documented length
+/// ([`crate::limits`]) with `limit_exceeded`, before any lookup or "did you mean" hint: an
+/// unknown name's hint costs time in its length, and a request may send megabytes.
+pub(crate) fn check_lengths(q: &Query<'_>) -> Result<()> {
+    let (path, what, target) = match q.target {
+        Target::Action(a) => ("action", "an action", a),
+        Target::Permission(t) => ("permission", "a permission", t),
+    };
+    if target.len() > MAX_TARGET_LEN {
+        return Err(too_long(path, what, target.len(), MAX_TARGET_LEN));
+    }
+    if q.subject.len() > MAX_ID_LEN {
+        return Err(too_long(
+            "subject",
+            "a subject",
+            q.subject.len(),
+            MAX_ID_LEN,
+        ));
+    }
+    if q.scope.len() > MAX_ID_LEN {
+        return Err(too_long("scope", "a scope", q.scope.len(), MAX_ID_LEN));
+    }
+    Ok(())
 }

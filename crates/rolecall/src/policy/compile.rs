@@ -237,6 +237,7 @@ fn compile_actions(policy: &mut Policy, doc: &PolicyDoc, errs: &mut Vec<Error>) 
                 .unwrap_or_else(|| humanize(&name.replace('.', " "))),
             requires,
             distinct_from: a.distinct_from.clone(),
+            self_approval_message: a.self_approval_message.clone(),
             forbids: Vec::new(),
         });
     }

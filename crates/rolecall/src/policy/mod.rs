@@ -51,6 +51,8 @@ pub(crate) struct ActionInfo {
     pub label: String,
     pub requires: Vec<u32>,
     pub distinct_from: Option<String>,
+    /// The message of a `self_approval` denial, when the policy gives one.
+    pub self_approval_message: Option<String>,
     /// Forbid rules that name this action or a permission it requires.
     pub forbids: Vec<u32>,
 }

@@ -250,6 +250,11 @@ impl Evaluator {
                 format!("unsupported snapshot version `{}`", snap.rolecall_snapshot),
             ));
         }
+        // Every query names the subject, and a query's subject over the id limit is refused: a
+        // snapshot of such a subject would build an evaluator nothing can ask.
+        if snap.subject.len() > limits::MAX_ID_LEN {
+            return Err(crate::error::bad_id("subject", &snap.subject));
+        }
         let doc = DirectoryDoc {
             scopes: snap
                 .scopes

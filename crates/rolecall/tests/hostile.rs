@@ -164,3 +164,20 @@ fn adding_an_assignment_the_directory_holds_changes_nothing() {
         "one loaded from text too"
     );
 }
+
+#[test]
+fn a_snapshot_of_a_subject_over_the_id_limit_is_refused_not_an_evaluator_no_query_can_name() {
+    // Found by fuzzing: the evaluator was built, then every query for its subject was refused.
+    let e = evaluator();
+    let mut snap = e.snapshot("alice");
+    snap.subject = "a".repeat(MAX_ID_LEN + 32);
+    let err = Evaluator::from_snapshot(e.policy().clone(), &snap)
+        .err()
+        .unwrap();
+    assert_eq!(
+        (err.code, err.path.as_str()),
+        (ErrorCode::LimitExceeded, "subject")
+    );
+    snap.subject = "a".repeat(MAX_ID_LEN);
+    assert!(Evaluator::from_snapshot(e.policy().clone(), &snap).is_ok());
+}

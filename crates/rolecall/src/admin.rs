@@ -4,7 +4,7 @@
 
 use crate::bitset::Bits;
 use crate::directory::{conflict_in, Directory, Origin};
-use crate::error::{did_you_mean, Error, ErrorCode, Result};
+use crate::error::{did_you_mean, unknown, Error, ErrorCode, Result};
 use crate::eval::{ContextValue, Decision, Evaluator, QueryContext, Reason};
 use crate::limits::MAX_CONTEXT_POINTS;
 use crate::model::{AssignDoc, AssignmentDoc, ContextDoc, CopyDoc, DirectoryDoc};
@@ -334,15 +334,14 @@ impl Evaluator {
                 ));
             }
             let Some(d) = self.policy.dim_ix.get(dim) else {
-                let e = Error::new(
+                return Err(unknown(
                     ErrorCode::UnknownDimension,
-                    format!("context.{dim}"),
-                    format!("unknown dimension `{dim}`"),
-                );
-                return Err(match did_you_mean(dim, self.policy.dim_ix.names()) {
-                    Some(h) => e.with_help(h),
-                    None => e,
-                });
+                    &format!("context.{dim}"),
+                    "dimension",
+                    dim,
+                    self.policy.dim_ix.names(),
+                    0,
+                ));
             };
             let codes: Vec<ContextValue> = vals
                 .0

@@ -2,7 +2,7 @@
 //! raised here, so that deciding afterwards is integer compares and bit tests only.
 
 use super::{Evaluator, Query, Target};
-use crate::error::{did_you_mean, too_long, Error, ErrorCode, Result};
+use crate::error::{did_you_mean, too_long, unknown, Error, ErrorCode, Result};
 use crate::limits::{MAX_DIMENSIONS, MAX_ID_LEN, MAX_NAME_LEN};
 use crate::time::Timestamp;
 
@@ -174,15 +174,14 @@ impl Evaluator {
                 ));
             }
             let Some(d) = self.policy.dim_ix.get(k) else {
-                let e = Error::new(
+                return Err(unknown(
                     ErrorCode::UnknownDimension,
-                    format!("context.{k}"),
-                    format!("unknown dimension `{k}`"),
-                );
-                return Err(match did_you_mean(k, self.policy.dim_ix.names()) {
-                    Some(h) => e.with_help(h),
-                    None => e,
-                });
+                    &format!("context.{k}"),
+                    "dimension",
+                    k,
+                    self.policy.dim_ix.names(),
+                    0,
+                ));
             };
             let code = if *v == "*" {
                 ContextValue::ANY

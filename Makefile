@@ -14,7 +14,7 @@ export CARGO_TERM_COLOR ?= never
 ROLECALL := cargo run -q -p rolecall-cli --
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test check setup setup-rust setup-wasm setup-node setup-chromium lint rust-test \
+.PHONY: help demo test check setup setup-rust setup-wasm setup-node setup-chromium setup-postgres lint rust-test \
   policy-test wasm js-sdk js-fixtures js-test js-node-test js-browser-test examples examples-test \
   browser-test fuzz fuzz-short bench
 
@@ -34,7 +34,7 @@ check: lint rust-test policy-test js-node-test ## the fast tests: rustfmt, clipp
 
 # Each target asks for only the tools it uses (scripts/bootstrap.sh COMPONENT: a quick check
 # when present, an install when missing).
-setup: setup-rust setup-wasm setup-node setup-chromium ## every tool below
+setup: setup-rust setup-wasm setup-node setup-chromium setup-postgres ## every tool below
 setup-rust: ## Rust's wasm32 target (rustup)
 	@scripts/bootstrap.sh rust
 setup-wasm: ## wasm-bindgen-cli and wasm-pack into .tools/ (cargo install, minutes the first time)
@@ -43,6 +43,8 @@ setup-node: ## check Node >= 18 and npm
 	@scripts/bootstrap.sh node
 setup-chromium: ## Debian's Chromium (apt-get: root or passwordless sudo)
 	@scripts/bootstrap.sh chromium
+setup-postgres: ## Debian's PostgreSQL server binaries, for throwaway test clusters (apt-get)
+	@scripts/bootstrap.sh postgres
 
 lint: setup-rust ## rustfmt and clippy (no unwrap/expect/panic/indexing in library code)
 	cargo fmt --all -- --check

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Install the build toolchain for rolecall. Idempotent; fast when all is present.
 #
-#   scripts/bootstrap.sh [rust] [wasm] [node] [chromium]    (no argument: all)
+#   scripts/bootstrap.sh [rust] [wasm] [node] [chromium] [postgres]    (no argument: all)
 #
 #   rust      wasm32-unknown-unknown target (rustup)
 #   wasm      wasm-bindgen-cli (exact version from Cargo.lock, else the default
 #             below) and wasm-pack, into $REPO/.tools/bin
 #   node      checks node >= 18 and npm
 #   chromium  Debian chromium (/usr/bin/chromium) via apt-get; needs root
+#   postgres  Debian postgresql (the server binaries, for throwaway test clusters) via apt-get
 #
 # Nothing is exported: callers put $REPO/.tools/bin on PATH themselves.
-# Cargo honours CARGO_BUILD_JOBS (default 1, scripts/lib.sh) for the installs.
+# Cargo honours CARGO_BUILD_JOBS (scripts/lib.sh) for the installs.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 WASM_BINDGEN_VERSION_DEFAULT="0.2.130"   # used only when Cargo.lock has no wasm-bindgen
@@ -108,40 +109,55 @@ setup_node() {
   need npm "Install npm (Debian: apt-get install npm)."
 }
 
-# ---------------------------------------------------------------- chromium
-setup_chromium() {
-  [[ -x /usr/bin/chromium ]] && return 0
+# ---------------------------------------------------------------- apt packages
+# Install a Debian package with apt-get (as root, or through passwordless sudo) unless the file
+# that proves it is present exists.
+apt_install() {  # package proof-command(exit 0 when present)
+  local pkg="$1" present="$2"
+  eval "$present" && return 0
   local -a priv=()
   if [[ $(id -u) -ne 0 ]]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       priv=(sudo -n)
     else
-      die "/usr/bin/chromium is missing and this is not root (no passwordless sudo). Run as root: apt-get update && apt-get install -y chromium"
+      die "Debian's $pkg is missing and this is not root (no passwordless sudo). Run as root: apt-get update && apt-get install -y $pkg"
     fi
   fi
-  need apt-get "/usr/bin/chromium is missing and apt-get is not available; install Debian's chromium package."
+  need apt-get "Debian's $pkg is missing and apt-get is not available; install it by hand."
   mkdir -p "$LOGS"
-  local log="$LOGS/apt-chromium.log" start=$SECONDS
-  say "installing chromium (apt-get)..."
+  local log="$LOGS/apt-$pkg.log" start=$SECONDS
+  say "installing $pkg (apt-get)..."
   if ! "${priv[@]}" env DEBIAN_FRONTEND=noninteractive \
-      sh -c 'apt-get update -q && apt-get install -y -q chromium' </dev/null >"$log" 2>&1 \
-     || [[ ! -x /usr/bin/chromium ]]; then
+      sh -c "apt-get update -q && apt-get install -y -q $pkg" </dev/null >"$log" 2>&1 \
+     || ! eval "$present"; then
     tail -n 20 "$log" >&2
-    die "apt-get could not install chromium (full log: $log). Try by hand: apt-get update && apt-get install -y chromium"
+    die "apt-get could not install $pkg (full log: $log). Try by hand: apt-get update && apt-get install -y $pkg"
   fi
-  say "installed chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}') ($((SECONDS - start))s)"
+  say "installed $pkg ($((SECONDS - start))s)"
+}
+
+# ---------------------------------------------------------------- chromium
+setup_chromium() {
+  apt_install chromium '[[ -x /usr/bin/chromium ]]'
+}
+
+# ---------------------------------------------------------------- postgres
+# The server binaries (initdb, pg_ctl, postgres) that tests/support/postgres.mjs starts a
+# throwaway cluster with. Nothing is started or enabled here.
+setup_postgres() {
+  apt_install postgresql 'compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null'
 }
 
 # ---------------------------------------------------------------- main
 main() {
   local -a what=("$@")
-  [[ ${#what[@]} -gt 0 ]] || what=(rust wasm node chromium)
+  [[ ${#what[@]} -gt 0 ]] || what=(rust wasm node chromium postgres)
   local w
   for w in "${what[@]}"; do
     case "$w" in
-      rust|wasm|node|chromium) ;;
-      -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-      *) die "unknown component '$w' (expected: rust wasm node chromium)" ;;
+      rust|wasm|node|chromium|postgres) ;;
+      -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+      *) die "unknown component '$w' (expected: rust wasm node chromium postgres)" ;;
     esac
   done
   for w in "${what[@]}"; do "setup_$w"; done

@@ -16,7 +16,7 @@ ROLECALL := cargo run -q -p rolecall-cli --
 .DEFAULT_GOAL := help
 .PHONY: help demo test check setup setup-rust setup-wasm setup-node setup-chromium setup-postgres lint rust-test \
   policy-test wasm js-sdk js-fixtures js-test js-node-test js-browser-test examples examples-test \
-  browser-test fuzz fuzz-short bench
+  browser-test fuzz fuzz-short bench wire-check
 
 help: ## this list
 	@awk -F':.*## ' '/^[a-z][a-z-]*:.*## / { printf "make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -25,7 +25,7 @@ help: ## this list
 demo: ## build everything and serve the example dashboard (PORT=3000, loopback)
 	scripts/demo.sh
 
-test: lint rust-test policy-test js-test examples-test browser-test fuzz-short ## every test (installs missing tools first)
+test: lint rust-test policy-test wire-check js-test examples-test browser-test fuzz-short ## every test (installs missing tools first)
 	@echo "make test: all tests passed"
 
 # The edit-compile-test loop: no Chromium, no fuzzing, no example build.
@@ -72,6 +72,13 @@ wasm: setup-rust setup-wasm js-sdk/node_modules/.package-lock.json ## the WebAss
 
 js-sdk: wasm ## the WebAssembly module and the npm package rolecall (js-sdk/dist)
 	cd js-sdk && npm run build
+
+# The SDK's build regenerates js-sdk/src/wire.ts from the binding's wire types (checked in, so the
+# SDK type-checks without a wasm build). make test fails when the regenerated file differs from
+# the committed one (in a git checkout), so Rust and TypeScript cannot drift unnoticed.
+wire-check: js-sdk ## js-sdk/src/wire.ts as committed is what the binding generates
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && ! git diff --quiet -- js-sdk/src/wire.ts; then \
+	  echo "js-sdk/src/wire.ts: the build regenerated it from crates/rolecall-wasm/src/wire.rs and it differs from the committed file; review and commit it (git diff js-sdk/src/wire.ts)" >&2; exit 1; fi
 
 # Native fixtures the JS tests must reproduce exactly: random parity vectors and test-file reports.
 # The vectors are checked in Node (js-node-test) and in Chromium (js-browser-test:

@@ -30,6 +30,7 @@
 
 pub mod error;
 pub mod ffi;
+mod heap;
 #[cfg(feature = "server")]
 mod server;
 pub mod wire;
@@ -115,6 +116,7 @@ impl Evaluator {
     /// The first problem in the directory, as error data.
     #[wasm_bindgen(constructor)]
     pub fn new(policy: &Policy, directory: &str) -> JsResult<Evaluator> {
+        heap::reserve_for_input(directory.len());
         js(ffi::new_evaluator(&policy.inner, directory)).map(|inner| Evaluator { inner })
     }
 

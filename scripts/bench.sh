@@ -45,6 +45,8 @@ js_status=0
 node bench/js/run.mjs || js_status=$?
 say "large directories: bench/js/large.mjs (100k and 1M assignments, fresh processes)"
 node bench/js/large.mjs >/dev/null || js_status=$?
+say "the browser's first decision: bench/js/first-decision.mjs (Chromium)"
+node bench/js/first-decision.mjs >/dev/null || js_status=$?
 
 since=$(($(date +%s) * 1000))
 say "criterion: cargo bench -p rolecall-bench --bench '*' -- ${CRITERION_ARGS---quick}"

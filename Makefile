@@ -129,5 +129,5 @@ fuzz-short: setup-rust ## every fuzz target for 10 s
 	scripts/fuzz.sh 10
 
 # A benchmark measures; it never fails a test by timing.
-bench: setup-rust setup-node ## benchmarks: rolecall beside CASL, casbin, accesscontrol, Cedar and baselines, into bench/results.md
+bench: setup-rust setup-node setup-chromium tests/browser/node_modules/.package-lock.json ## benchmarks: rolecall beside CASL, casbin, accesscontrol, Cedar and baselines, into bench/results.md
 	scripts/bench.sh

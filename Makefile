@@ -11,12 +11,16 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-ROLECALL := cargo run -q -p rolecall-cli --
+# The native binaries the tests after rust-test run: its own build (the workspace, every feature,
+# the dev profile), so building them again is a no-op after it, not a second compile of the core
+# with other features or a release build with LTO.
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+ROLECALL := $(TARGET_DIR)/debug/rolecall
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test check setup setup-rust setup-wasm setup-node setup-chromium setup-postgres lint rust-test \
   policy-test wasm js-sdk js-fixtures js-test js-node-test js-browser-test examples examples-test \
-  browser-test fuzz fuzz-short bench wire-check
+  browser-test fuzz fuzz-short bench wire-check native
 
 help: ## this list
 	@awk -F':.*## ' '/^[a-z][a-z-]*:.*## / { printf "make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -55,8 +59,11 @@ lint: setup-rust ## rustfmt and clippy (no unwrap/expect/panic/indexing in libra
 rust-test: setup-rust ## the Rust unit, integration and property tests
 	cargo test --workspace --all-features
 
+native: setup-rust ## the CLI and the fixture generators, as rust-test builds them (dev profile, every feature)
+	cargo build -q --workspace --all-features --bins --examples
+
 # The example policies and the SPEC vectors through the real CLI, and every example lints clean.
-policy-test: setup-rust ## every policy test file through the CLI, and every example policy linted
+policy-test: native ## every policy test file through the CLI, and every example policy linted
 	$(ROLECALL) test examples/policies/*/tests.yaml tests/spec/*.yaml
 	for d in examples/policies/*/; do $(ROLECALL) lint "$$d/policy.yaml" --directory "$$d/directory.yaml"; done
 
@@ -84,10 +91,10 @@ wire-check: js-sdk ## js-sdk/src/wire.ts as committed is what the binding genera
 # The vectors are checked in Node (js-node-test) and in Chromium (js-browser-test:
 # js-sdk/test/browser-parity.test.mjs, with playwright-core from tests/browser), 15,000 queries
 # each; make fuzz runs 120,000.
-js-fixtures: setup-rust ## native fixtures for the JS tests (target/parity/)
+js-fixtures: native ## native fixtures for the JS tests (target/parity/)
 	mkdir -p target/parity
-	cargo run -q --release -p rolecall --features gen --example vectors -- 300 50 target/parity/vectors.json
-	cargo run -q --release -p rolecall-wasm --example reports -- target/parity/reports.json examples/policies/*/tests.yaml tests/spec/*.yaml
+	$(TARGET_DIR)/debug/examples/vectors 300 50 target/parity/vectors.json
+	$(TARGET_DIR)/debug/examples/reports target/parity/reports.json examples/policies/*/tests.yaml tests/spec/*.yaml
 
 # The SDK's tests, split by what they need: js-sdk/test/browser*.test.mjs drive Chromium.
 js-test: js-node-test js-browser-test ## every SDK test (Node and Chromium)
@@ -103,8 +110,8 @@ examples: ## build the example server's and dashboard's dependencies and the das
 
 # The example server over real HTTP (parity with the snapshot and the native CLI, privacy, bad
 # input, every route) and rolecall/react without a browser.
-examples-test: examples ## the example server over HTTP and rolecall/react, in Node
-	cd examples/node-server && npm test
+examples-test: examples native ## the example server over HTTP and rolecall/react, in Node
+	cd examples/node-server && ROLECALL_BIN=$(ROLECALL) npm test
 	cd examples/dashboard && npm test
 
 # Screenshots in .artifacts/screenshots/.

@@ -5,17 +5,20 @@
 //!
 //! - `scopes`: the scope tree as an Euler tour (ancestry is two integer comparisons);
 //! - `sources`: assignments, grants and API keys compiled into sources;
+//! - `roles`: custom roles, compiled into the policy the directory decides with;
 //! - `interning`: the shared permission and action sets, and contexts;
 //! - `constraints`: `max_holders`, `assignable_at`, `exclusive_roles` (shared with live updates
 //!   and administration).
 
 mod constraints;
 mod interning;
+mod roles;
 mod scopes;
 mod sources;
 
 pub(crate) use constraints::{conflict_in, exclusive_error, max_error};
 pub(crate) use interning::{DimRule, Interner, NO_CONTEXT};
+pub(crate) use roles::with_custom_roles;
 pub(crate) use scopes::{build_scopes, Scopes, NO_PARENT};
 pub(crate) use sources::{Origin, Source, NO_ROLE};
 
@@ -83,6 +86,9 @@ pub struct Directory {
     pub(crate) sets: Interner,
     /// Subjects holding each `max_holders` role at each scope node: (role, scope) to subjects.
     pub(crate) holders: HashMap<(u32, u32), Vec<u32>>,
+    /// The policy with the directory's custom roles after its own (see `roles`), when it is not
+    /// the policy the directory was compiled with: evaluators decide with it.
+    pub(crate) custom: Option<Arc<Policy>>,
 }
 
 impl Directory {
@@ -138,7 +144,15 @@ impl Directory {
             }
         }
         let scopes = build_scopes(&d, &mut errs, true);
+        let before = errs.len();
+        let custom = with_custom_roles(policy, &d.roles, &scopes, true, &mut errs).map(Arc::new);
+        if errs.len() > before {
+            // Assignments of a role that did not compile would only repeat its errors.
+            return Err(errs);
+        }
+        let policy = custom.as_deref().unwrap_or(policy);
         let mut dir = Directory::empty(policy, scopes, d);
+        dir.custom = custom.clone();
         dir.resolve_forbid_scopes(policy, &mut errs, true);
         dir.build_sources(policy, &mut errs);
         if errs.is_empty() {
@@ -166,12 +180,24 @@ impl Directory {
             forbid_scopes: Vec::new(),
             sets: Interner::default(),
             holders: HashMap::new(),
+            custom: None,
         }
     }
 
     /// The directory as a document.
     pub fn doc(&self) -> &DirectoryDoc {
         &self.doc
+    }
+
+    /// The policy an evaluator decides with: `given` (the policy the directory was compiled
+    /// for), or it with the directory's custom roles.
+    pub(crate) fn deciding_policy(&self, given: &Arc<Policy>) -> Arc<Policy> {
+        self.custom.clone().unwrap_or_else(|| Arc::clone(given))
+    }
+
+    /// Custom role ids, in declared order.
+    pub fn role_ids(&self) -> impl Iterator<Item = &str> {
+        self.doc.roles.iter().map(|r| r.id.0.as_str())
     }
 
     /// The hash of the policy this directory was compiled for.

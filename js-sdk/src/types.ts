@@ -73,10 +73,13 @@ export type {
 /** Context qualifiers of an assignment: dimension to one value or a list. */
 export type AssignmentContext<S extends Schema> = Partial<Record<S['dimension'], Wire.OneOrMany>>;
 
+/** A policy role's name, or a custom role's id (defined at run time, so any string). */
+export type RoleName<S extends Schema = Schema> = S['role'] | (string & {});
+
 /** A role held by a subject at a scope (and below), as in the directory's `assignments`. */
 export interface Assignment<S extends Schema = Schema> {
   subject: string;
-  role: S['role'];
+  role: RoleName<S>;
   scope: string;
   /** Only when the query's context matches. */
   context?: AssignmentContext<S>;
@@ -110,13 +113,39 @@ export interface DirectoryDocument<S extends Schema = Schema> {
   assignments: Assignment<S>[];
   grants: Grant<S>[];
   api_keys: ApiKey<S>[];
+  /** Custom roles; absent when there are none. */
+  roles?: CustomRole<S>[];
+}
+
+/**
+ * A custom role: defined at `scope` by an administrator, assignable there and below, deciding
+ * as a policy role with the same grants would.
+ */
+export interface CustomRole<S extends Schema = Schema> {
+  id: string;
+  label?: string;
+  scope: string;
+  /** Policy roles, or custom roles defined at the same scope or an ancestor. */
+  includes?: RoleName<S>[];
+  /** Resource (or `*`) to levels (or `*`). */
+  grants?: Partial<Record<string, Wire.OneOrMany>>;
+  /** Single actions. */
+  actions?: S['action'][];
+  /** False: `canAssign` refuses it (`not_assignable`). Default true. */
+  assignable?: boolean;
+}
+
+/** May `actor` define (create, or change) `role`? */
+export interface DefineRequest<S extends Schema = Schema> {
+  actor: string;
+  role: CustomRole<S>;
 }
 
 /** May `actor` give (or remove) `subject`'s `role` at `scope`? */
 export interface AssignRequest<S extends Schema = Schema> {
   actor: string;
   subject: string;
-  role: S['role'];
+  role: RoleName<S>;
   scope: string;
   context?: AssignmentContext<S>;
 }
@@ -223,6 +252,8 @@ export type WireChecks = [
   Same<ApiKey, Wire.ApiKey>,
   Same<DirectoryDocument, Wire.DirectoryDocument>,
   Same<AssignRequest, Wire.AssignRequest>,
+  Same<CustomRole, Wire.CustomRole>,
+  Same<DefineRequest, Wire.DefineRequest>,
 ];
 /** Fails to compile unless every check above is `true`. @internal */
-export const wireChecks: WireChecks = [true, true, true, true, true];
+export const wireChecks: WireChecks = [true, true, true, true, true, true, true];

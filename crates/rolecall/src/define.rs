@@ -164,9 +164,10 @@ impl Evaluator {
         Ok(())
     }
 
-    /// Replaces the directory with `doc` compiled, or changes nothing.
+    /// Replaces the directory with `doc` compiled (every subject keeps its handle), or changes
+    /// nothing.
     fn rebuild(&mut self, doc: DirectoryDoc) -> Result<()> {
-        let dir = Directory::from_doc(&self.policy, doc).map_err(first)?;
+        let dir = Directory::recompile(&self.policy, doc, &self.dir).map_err(first)?;
         self.policy = dir.deciding_policy(&self.policy);
         self.dir = dir;
         Ok(())

@@ -515,7 +515,8 @@ impl Expect {
     }
 }
 
-/// One case of a policy test file (SPEC 6): exactly one of `query`, `assign`, `revoke`, `copy`.
+/// One case of a policy test file (SPEC 6): exactly one of `query`, `assign`, `revoke`, `copy`,
+/// `define`.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -538,6 +539,9 @@ pub struct CaseDoc {
     /// A copy of one subject's allocation onto another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy: Option<CopyDoc>,
+    /// A `can_define_role` request: may `actor` define this custom role?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub define: Option<DefineDoc>,
     /// `allow`, `deny` or `error`.
     pub expect: Expect,
     /// The expected reason (deny) or error code (error); optional.

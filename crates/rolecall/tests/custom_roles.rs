@@ -517,3 +517,34 @@ fn a_snapshot_carries_only_the_subjects_custom_roles() {
         .can_doc(&query("dora", "refunds.create", "acme-cl"))
         .unwrap());
 }
+
+#[test]
+fn a_live_role_change_keeps_every_subject_handle() {
+    let mut e = eval(&format!("{SCOPES}{ROLES}"));
+    // A grant added live interns `gus` after every assignment's subject; a recompile from the
+    // document alone would give `gus` another handle (grants come after assignments).
+    e.add_grant(rolecall::model::GrantDoc {
+        subject: Text("gus".into()),
+        permission: Some("payroll:manage".into()),
+        action: None,
+        scope: Text("beta".into()),
+        context: Default::default(),
+    })
+    .unwrap();
+    e.add_assignment(rolecall::model::AssignmentDoc {
+        subject: Text("hal".into()),
+        role: "viewer".into(),
+        scope: Text("org".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let names = ["mia", "carl", "dora", "bob", "ana", "gus", "hal"];
+    let before: Vec<u32> = names.iter().map(|s| e.subject_handle(s)).collect();
+    e.define_role(role("extra", "org", &[("refunds", &["view"])]))
+        .unwrap();
+    let after: Vec<u32> = names.iter().map(|s| e.subject_handle(s)).collect();
+    assert_eq!(before, after);
+    let action = e.policy().action_id("payroll.export").unwrap();
+    let beta = e.scope_handle("beta").unwrap();
+    assert!(e.can_prepared(before[5], action, beta, None));
+}

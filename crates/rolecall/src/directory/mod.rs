@@ -132,6 +132,25 @@ impl Directory {
     /// # Errors
     /// Every validation error, each with its path.
     pub fn from_doc(policy: &Policy, d: DirectoryDoc) -> Result<Directory, Vec<Error>> {
+        Self::compile(policy, d, None)
+    }
+
+    /// Compiles `d` as [`Directory::from_doc`] does, keeping the subject handles of `previous`
+    /// (every subject it knows keeps its id, new ones come after): a live evaluator recompiled
+    /// for a custom role change leaves prepared subjects valid.
+    pub(crate) fn recompile(
+        policy: &Policy,
+        d: DirectoryDoc,
+        previous: &Directory,
+    ) -> Result<Directory, Vec<Error>> {
+        Self::compile(policy, d, Some(previous))
+    }
+
+    fn compile(
+        policy: &Policy,
+        d: DirectoryDoc,
+        previous: Option<&Directory>,
+    ) -> Result<Directory, Vec<Error>> {
         let mut errs = Vec::new();
         for (what, n) in [
             ("scopes", d.scopes.len()),
@@ -153,6 +172,9 @@ impl Directory {
         let policy = custom.as_deref().unwrap_or(policy);
         let mut dir = Directory::empty(policy, scopes, d);
         dir.custom = custom.clone();
+        for name in previous.iter().flat_map(|p| p.subjects.names()) {
+            dir.subject(name);
+        }
         dir.resolve_forbid_scopes(policy, &mut errs, true);
         dir.build_sources(policy, &mut errs);
         if errs.is_empty() {

@@ -505,10 +505,8 @@ fn a_snapshot_carries_only_the_subjects_custom_roles() {
     let snap = Snapshot::from_json(&e.snapshot("dora").to_json()).unwrap();
     let client = Evaluator::from_snapshot(Arc::clone(e.policy()), &snap).unwrap();
     for action in ["refunds.create", "payroll.export"] {
-        for scope in ["acme-cl"] {
-            let q = query("dora", action, scope);
-            assert_eq!(client.check_doc(&q), e.check_doc(&q), "{action} {scope}");
-        }
+        let q = query("dora", action, "acme-cl");
+        assert_eq!(client.check_doc(&q), e.check_doc(&q), "{action}");
     }
     // A snapshot taken from the base policy evaluator decides the same.
     let base = Arc::new(Policy::parse(POLICY).unwrap());

@@ -37,7 +37,6 @@ export type {
   ReferenceAction,
   ReferenceCell,
   Requirement,
-  RoleName,
   Schema,
   ScopeNode,
   Snapshot,

@@ -73,13 +73,10 @@ export type {
 /** Context qualifiers of an assignment: dimension to one value or a list. */
 export type AssignmentContext<S extends Schema> = Partial<Record<S['dimension'], Wire.OneOrMany>>;
 
-/** A policy role's name, or a custom role's id (defined at run time, so any string). */
-export type RoleName<S extends Schema = Schema> = S['role'] | (string & {});
-
 /** A role held by a subject at a scope (and below), as in the directory's `assignments`. */
 export interface Assignment<S extends Schema = Schema> {
   subject: string;
-  role: RoleName<S>;
+  role: S['role'];
   scope: string;
   /** Only when the query's context matches. */
   context?: AssignmentContext<S>;
@@ -125,8 +122,11 @@ export interface CustomRole<S extends Schema = Schema> {
   id: string;
   label?: string;
   scope: string;
-  /** Policy roles, or custom roles defined at the same scope or an ancestor. */
-  includes?: RoleName<S>[];
+  /**
+   * Policy roles, or custom roles defined at the same scope or an ancestor (custom role ids are
+   * data, so any string).
+   */
+  includes?: (S['role'] | string)[];
   /** Resource (or `*`) to levels (or `*`). */
   grants?: Partial<Record<string, Wire.OneOrMany>>;
   /** Single actions. */
@@ -145,7 +145,7 @@ export interface DefineRequest<S extends Schema = Schema> {
 export interface AssignRequest<S extends Schema = Schema> {
   actor: string;
   subject: string;
-  role: RoleName<S>;
+  role: S['role'];
   scope: string;
   context?: AssignmentContext<S>;
 }

@@ -178,7 +178,7 @@ impl Evaluator {
                 return x;
             }
         };
-        let scopes = d
+        let scopes: Vec<SnapshotScope> = d
             .scopes
             .preorder
             .iter()
@@ -222,7 +222,7 @@ impl Evaluator {
                 .map(|x| (i as usize, x.clone())),
             _ => None,
         });
-        let roles = self.custom_roles_of(own);
+        let roles = self.custom_roles_of(own, &scopes);
         Snapshot {
             rolecall_snapshot: SNAPSHOT_VERSION,
             policy_hash: self.policy.hash().to_owned(),
@@ -236,8 +236,14 @@ impl Evaluator {
     }
 
     /// The custom roles `sources` name and, transitively, the custom roles those include, in
-    /// the directory's order.
-    fn custom_roles_of(&self, sources: &[crate::directory::Source]) -> Vec<CustomRoleDoc> {
+    /// the directory's order. A role defined at a scope the snapshot does not hold has its
+    /// `scope` written `""`: the subject must not learn scopes it cannot reach (SPEC 5), and the
+    /// client needs it for nothing (the server checked where the role may be assigned).
+    fn custom_roles_of(
+        &self,
+        sources: &[crate::directory::Source],
+        kept: &[SnapshotScope],
+    ) -> Vec<CustomRoleDoc> {
         let p = &self.policy;
         let base = p.policy_roles;
         let mut held = vec![false; p.roles.len().saturating_sub(base)];
@@ -263,7 +269,13 @@ impl Evaluator {
             .iter()
             .zip(held)
             .filter(|(_, h)| *h)
-            .map(|(r, _)| r.clone())
+            .map(|(r, _)| {
+                let mut r = r.clone();
+                if !kept.iter().any(|s| s.id == r.scope.0) {
+                    r.scope = Text(String::new());
+                }
+                r
+            })
             .collect()
     }
 

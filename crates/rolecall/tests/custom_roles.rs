@@ -501,6 +501,19 @@ fn a_snapshot_carries_only_the_subjects_custom_roles() {
     assert_eq!(ids(&e.snapshot("carl")), ["refund_clerk"]);
     assert_eq!(ids(&e.snapshot("dora")), ["refund_clerk", "clerk_plus"]);
     assert!(e.snapshot("mia").roles.is_empty());
+    // carl reaches acme-cl only: the scope refund_clerk is defined at (acme) is not revealed.
+    let carl = e.snapshot("carl");
+    assert_eq!(carl.roles[0].scope.0, "");
+    assert!(!carl.to_json().contains("\"acme\""), "{}", carl.to_json());
+    let client = Evaluator::from_snapshot(Arc::clone(e.policy()), &carl).unwrap();
+    let mut q = query("carl", "refunds.view", "acme-cl");
+    q.action = None;
+    q.permission = Some("refunds:view".into());
+    q.context.insert("region".into(), Text("cl".into()));
+    assert!(client.check_doc(&q).unwrap().allowed);
+    // dora's roles: clerk_plus is defined at acme-cl, which she reaches.
+    let dora = e.snapshot("dora");
+    assert_eq!(dora.roles[1].scope.0, "acme-cl");
     assert!(!e.snapshot("mia").to_json().contains("\"roles\""));
     let snap = Snapshot::from_json(&e.snapshot("dora").to_json()).unwrap();
     let client = Evaluator::from_snapshot(Arc::clone(e.policy()), &snap).unwrap();

@@ -559,3 +559,22 @@ fn a_live_role_change_keeps_every_subject_handle() {
     let beta = e.scope_handle("beta").unwrap();
     assert!(e.can_prepared(before[5], action, beta, None));
 }
+
+#[test]
+fn an_evaluator_decides_with_its_own_directorys_roles_whatever_policy_value_it_is_given() {
+    let custom = eval(&format!("{SCOPES}{ROLES}"));
+    // The extended policy of one evaluator, given with a directory that defines no roles.
+    let plain_dir =
+        Directory::parse(custom.policy(), &format!("{SCOPES}assignments: []\n")).unwrap();
+    let e = Evaluator::new(Arc::clone(custom.policy()), plain_dir).unwrap();
+    assert_eq!(e.policy().role_names().count(), 4);
+    let err = e
+        .can_assign(&assign("mia", "zoe", "refund_clerk", "acme"))
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::UnknownRole);
+    // And a directory compiled for the base policy, given the extended one.
+    let base = Policy::parse(POLICY).unwrap();
+    let dir = Directory::parse(&base, &format!("{SCOPES}assignments: []\n")).unwrap();
+    let e = Evaluator::new(Arc::clone(custom.policy()), dir).unwrap();
+    assert_eq!(e.policy().role_names().count(), 4);
+}

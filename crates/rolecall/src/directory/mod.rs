@@ -214,7 +214,16 @@ impl Directory {
     /// The policy an evaluator decides with: `given` (the policy the directory was compiled
     /// for), or it with the directory's custom roles.
     pub(crate) fn deciding_policy(&self, given: &Arc<Policy>) -> Arc<Policy> {
-        self.custom.clone().unwrap_or_else(|| Arc::clone(given))
+        if let Some(p) = &self.custom {
+            return Arc::clone(p);
+        }
+        // A directory without custom roles given another evaluator's policy, which carries that
+        // directory's: decide with the policy's own roles only.
+        let mut errs = Vec::new();
+        match with_custom_roles(given, &[], &self.scopes, false, &mut errs) {
+            Some(p) => Arc::new(p),
+            None => Arc::clone(given),
+        }
     }
 
     /// Custom role ids, in declared order.

@@ -87,6 +87,9 @@ test('a snapshot carries only the subject’s custom roles and decides as the se
   const ev = new Evaluator(policy, directory);
   const snap = ev.snapshot('carl');
   assert.deepEqual(snap.roles.map((r) => r.id), ['refund_clerk']);
+  // carl reaches acme-cl only: where the role is defined (acme) is not revealed.
+  assert.equal(snap.roles[0].scope, '');
+  assert.ok(!JSON.stringify(snap).includes('"acme"'));
   assert.equal(ev.snapshot('mia').roles, undefined);
   const client = Permissions.fromSnapshot(policy, JSON.stringify(snap));
   assert.equal(client.can('refunds.create', 'acme-cl'), true);

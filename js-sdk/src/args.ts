@@ -59,6 +59,13 @@ export function text(v: unknown, path: string): string {
   return wellFormedText(v, path);
 }
 
+/** An optional boolean argument: `undefined` is `false`; anything but a boolean is `invalid_value`. */
+export function flag(v: unknown, path: string): boolean {
+  if (v === undefined) return false;
+  if (typeof v !== 'boolean') throw invalid(path, `\`${path}\` must be a boolean, not ${kind(v)}`);
+  return v;
+}
+
 /** An optional options object: `undefined`, or an object (not `null`, not an array). */
 export function options<T extends object>(v: T | undefined, path = 'options'): T | undefined {
   if (v === undefined) return undefined;

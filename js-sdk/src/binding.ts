@@ -23,6 +23,9 @@ export interface ServerEvaluator {
   canAssign(request: string): Wire.Decision;
   canRevoke(request: string): Wire.Decision;
   canCopy(request: string): Wire.Decision;
+  canDefineRole(request: string): Wire.Decision;
+  defineRole(role: string): boolean;
+  removeRole(id: string, removeAssignments: boolean): Wire.CustomRole;
   addAssignment(assignment: string): number;
   removeAssignment(index: number): Wire.Assignment;
   addGrant(grant: string): number;

@@ -19,7 +19,9 @@ import type {
   BulkOptions,
   CheckOptions,
   CopyRequest,
+  CustomRole,
   Decision,
+  DefineRequest,
   DirectoryDocument,
   DocumentInput,
   EffectiveEntry,
@@ -216,6 +218,7 @@ export class Evaluator<S extends Schema = Schema> {
 
   /**
    * May `actor` give `subject` the `role` at `scope`? First failure wins: `not_assignable`,
+   * `role_out_of_scope` (a custom role outside the subtree it is defined at),
    * `scope_kind_not_allowed`, `missing_permission`, `escalation`, `max_holders_reached`,
    * `exclusive_roles`.
    * @throws {RolecallError} `unknown_role`, `unknown_scope`, `unknown_dimension`.
@@ -241,6 +244,44 @@ export class Evaluator<S extends Schema = Schema> {
   canCopy(request: CopyRequest): Decision {
     this.#alive();
     return this.#server.canCopy(request);
+  }
+
+  /**
+   * May `actor` define `role` (a new custom role, or a new version of one with the same id)?
+   * First failure wins: `missing_permission` (the actor lacks the policy's
+   * `administration.define_roles_requires`, by default `assign_requires`, at the role's scope),
+   * then `escalation` (the role would give something the actor does not hold there).
+   * @throws {RolecallError} the role's own errors at `role...`: `unknown_resource`,
+   * `unknown_level`, `unknown_action`, `unknown_role`, `unknown_scope`, `duplicate_id`,
+   * `role_out_of_scope`, `cycle`.
+   */
+  canDefineRole(request: DefineRequest<S>): Decision {
+    this.#alive();
+    return this.#server.canDefineRole(request);
+  }
+
+  /**
+   * Defines a custom role, or replaces the one with its id (every holder's access changes at
+   * once: preview with `diff`). Validated as loading the directory would validate it; recompiles
+   * the directory.
+   * @returns whether a role was replaced.
+   * @throws {RolecallError} the validation error (`role_out_of_scope` when a changed scope would
+   * leave an assignment outside it, ...); the evaluator is then unchanged.
+   */
+  defineRole(role: CustomRole<S>): boolean {
+    this.#alive();
+    return this.#server.defineRole(role);
+  }
+
+  /**
+   * Deletes custom role `id`. A role still assigned is refused (`role_in_use`) unless
+   * `removeAssignments` is true; a role another custom role includes is refused either way.
+   * @returns the deleted role.
+   * @throws {RolecallError} `unknown_role`, `role_in_use`.
+   */
+  removeRole(id: string, options?: { removeAssignments?: boolean }): CustomRole<S> {
+    this.#alive();
+    return this.#server.removeRole(id, options);
   }
 
   /**

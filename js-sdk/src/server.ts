@@ -1,9 +1,10 @@
-// The evaluator's server-only methods: administration (`canAssign`, `canRevoke`, `canCopy`),
+// The evaluator's server-only methods: administration (`canAssign`, `canRevoke`, `canCopy`,
+// `canDefineRole`), custom roles (`defineRole`, `removeRole`),
 // who-can, the access review and its export, live directory updates and the directory document. Only the full build
 // (Node) has them; the lean browser build answers `not_available`. A live update empties the
 // decision cache, so no check after it reads a stale bit.
 
-import { record, text } from './args.js';
+import { flag, options, record, text } from './args.js';
 import { serverEvaluator, type NativeEvaluator, type ServerEvaluator } from './binding.js';
 import type { DecisionCache } from './cache.js';
 import { call, RolecallError } from './errors.js';
@@ -13,7 +14,9 @@ import type {
   Assignment,
   AssignRequest,
   CopyRequest,
+  CustomRole,
   Decision,
+  DefineRequest,
   DirectoryDocument,
   EffectiveEntry,
   Grant,
@@ -51,6 +54,22 @@ export class ServerMethods<S extends Schema> {
   canCopy(request: CopyRequest): Decision {
     const r = record(request, 'request');
     return call(() => this.#server('canCopy').canCopy(r));
+  }
+
+  canDefineRole(request: DefineRequest<S>): Decision {
+    const r = record(request, 'request');
+    return call(() => this.#server('canDefineRole').canDefineRole(r));
+  }
+
+  defineRole(role: CustomRole<S>): boolean {
+    const doc = record(role, 'role');
+    return this.#update(() => this.#server('defineRole').defineRole(doc));
+  }
+
+  removeRole(id: string, o?: { removeAssignments?: boolean }): CustomRole<S> {
+    const key = text(id, 'id');
+    const remove = flag(options(o)?.removeAssignments, 'options.removeAssignments');
+    return this.#update(() => this.#server('removeRole').removeRole(key, remove)) as CustomRole<S>;
   }
 
   addAssignment(assignment: Assignment<S>): number {

@@ -110,6 +110,35 @@ export interface DirectoryDocument<S extends Schema = Schema> {
   assignments: Assignment<S>[];
   grants: Grant<S>[];
   api_keys: ApiKey<S>[];
+  /** Custom roles; absent when there are none. */
+  roles?: CustomRole<S>[];
+}
+
+/**
+ * A custom role: defined at `scope` by an administrator, assignable there and below, deciding
+ * as a policy role with the same grants would.
+ */
+export interface CustomRole<S extends Schema = Schema> {
+  id: string;
+  label?: string;
+  scope: string;
+  /**
+   * Policy roles, or custom roles defined at the same scope or an ancestor (custom role ids are
+   * data, so any string).
+   */
+  includes?: (S['role'] | string)[];
+  /** Resource (or `*`) to levels (or `*`). */
+  grants?: Partial<Record<string, Wire.OneOrMany>>;
+  /** Single actions. */
+  actions?: S['action'][];
+  /** False: `canAssign` refuses it (`not_assignable`). Default true. */
+  assignable?: boolean;
+}
+
+/** May `actor` define (create, or change) `role`? */
+export interface DefineRequest<S extends Schema = Schema> {
+  actor: string;
+  role: CustomRole<S>;
 }
 
 /** May `actor` give (or remove) `subject`'s `role` at `scope`? */
@@ -223,6 +252,8 @@ export type WireChecks = [
   Same<ApiKey, Wire.ApiKey>,
   Same<DirectoryDocument, Wire.DirectoryDocument>,
   Same<AssignRequest, Wire.AssignRequest>,
+  Same<CustomRole, Wire.CustomRole>,
+  Same<DefineRequest, Wire.DefineRequest>,
 ];
 /** Fails to compile unless every check above is `true`. @internal */
-export const wireChecks: WireChecks = [true, true, true, true, true];
+export const wireChecks: WireChecks = [true, true, true, true, true, true, true];

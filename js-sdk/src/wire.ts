@@ -92,6 +92,32 @@ export interface CopyRequest {
 }
 
 /**
+ * A custom role: defined at `scope` by an administrator, assignable there and below, deciding
+ * as a policy role with the same grants.
+ */
+export interface CustomRole {
+  id: string;
+  label?: string;
+  scope: string;
+  /**
+   * Policy roles, or custom roles defined at the same scope or an ancestor.
+   */
+  includes?: string[];
+  /**
+   * Resource (or `*`) to levels (or `*`).
+   */
+  grants?: Partial<Record<string, OneOrMany>>;
+  /**
+   * Single actions.
+   */
+  actions?: string[];
+  /**
+   * False: `canAssign` refuses it (`not_assignable`). Default true.
+   */
+  assignable?: boolean;
+}
+
+/**
  * A decision: allowed or not, why, who granted it or what is missing, and a tooltip line.
  */
 export interface Decision {
@@ -112,6 +138,14 @@ export interface Decision {
 }
 
 /**
+ * May `actor` define (create, or change) `role`?
+ */
+export interface DefineRequest {
+  actor: string;
+  role: CustomRole;
+}
+
+/**
  * A directory document (SPEC 2), as `evaluator.directory()` returns it.
  */
 export interface DirectoryDocument {
@@ -119,6 +153,10 @@ export interface DirectoryDocument {
   assignments: Assignment[];
   grants: Grant[];
   api_keys: ApiKey[];
+  /**
+   * Custom roles; absent when there are none.
+   */
+  roles?: CustomRole[];
 }
 
 /**
@@ -133,7 +171,7 @@ export interface EffectiveEntry {
 /**
  * Every error code of the core (the SDK adds its own three).
  */
-export type ErrorCode = "syntax" | "invalid_value" | "unknown_field" | "missing_field" | "unknown_role" | "unknown_scope" | "unknown_resource" | "unknown_level" | "unknown_dimension" | "unknown_action" | "unknown_permission" | "unknown_assignment" | "cycle" | "duplicate_id" | "max_holders_exceeded" | "scope_kind_not_allowed" | "exclusive_roles" | "missing_resource_attribute" | "missing_time" | "policy_mismatch" | "limit_exceeded" | "io";
+export type ErrorCode = "syntax" | "invalid_value" | "unknown_field" | "missing_field" | "unknown_role" | "unknown_scope" | "unknown_resource" | "unknown_level" | "unknown_dimension" | "unknown_action" | "unknown_permission" | "unknown_assignment" | "cycle" | "duplicate_id" | "max_holders_exceeded" | "scope_kind_not_allowed" | "exclusive_roles" | "missing_resource_attribute" | "missing_time" | "policy_mismatch" | "limit_exceeded" | "io" | "role_out_of_scope" | "role_in_use";
 
 /**
  * One error, as it crosses the boundary: `{ code, message, path, line, column, help, origin }`.
@@ -208,7 +246,7 @@ export type OneOrMany = string | string[];
 /**
  * Why a decision came out as it did (SPEC 3 and 4).
  */
-export type Reason = "granted" | "expired" | "forbidden" | "self_approval" | "context_mismatch" | "out_of_scope" | "missing_permission" | "not_assignable" | "scope_kind_not_allowed" | "escalation" | "max_holders_reached" | "exclusive_roles";
+export type Reason = "granted" | "expired" | "forbidden" | "self_approval" | "context_mismatch" | "out_of_scope" | "missing_permission" | "not_assignable" | "role_out_of_scope" | "scope_kind_not_allowed" | "escalation" | "max_holders_reached" | "exclusive_roles";
 
 /**
  * A scope node of the directory.
@@ -234,6 +272,10 @@ export interface Snapshot {
   assignments: [number, Assignment][];
   grants: [number, Grant][];
   api_key?: [number, ApiKey];
+  /**
+   * The custom roles its assignments name and those they include; absent when none.
+   */
+  roles?: CustomRole[];
 }
 
 /**

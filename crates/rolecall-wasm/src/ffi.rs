@@ -8,7 +8,8 @@ use crate::error::ErrorData;
 use crate::wire;
 use indexmap::IndexMap;
 use rolecall::model::{
-    ApiKeyDoc, AssignDoc, AssignmentDoc, CopyDoc, DirectoryDoc, GrantDoc, QueryDoc, Text,
+    ApiKeyDoc, AssignDoc, AssignmentDoc, CopyDoc, CustomRoleDoc, DefineDoc, DirectoryDoc, GrantDoc,
+    QueryDoc, Text,
 };
 use rolecall::testfile::run_test_file as run_file;
 use rolecall::{AccessDiff, Directory, EffectiveEntry, Evaluator, Policy, Snapshot, Timestamp};
@@ -157,6 +158,16 @@ pub fn can_copy(eval: &Evaluator, request: &str) -> Outcome<wire::Decision> {
     Ok(eval.can_copy(&r)?.into())
 }
 
+/// `can_define_role` for a `DefineDoc` (JSON).
+///
+/// # Errors
+/// The role's own errors at `role...` (`unknown_*`, `duplicate_id`, `role_out_of_scope`,
+/// `cycle`).
+pub fn can_define_role(eval: &Evaluator, request: &str) -> Outcome<wire::Decision> {
+    let r: DefineDoc = decode("request", request)?;
+    Ok(eval.can_define_role(&r)?.into())
+}
+
 /// What each subject gains and loses at each scope from `before` to `after`
 /// ([`wire::AccessDiff`]).
 pub fn diff(before: &Evaluator, after: &Evaluator) -> AccessDiff {
@@ -210,6 +221,31 @@ pub fn add_assignment(eval: &mut Evaluator, assignment: &str) -> Outcome<u32> {
 pub fn remove_assignment(eval: &mut Evaluator, index: u32) -> Outcome<AssignmentDoc> {
     let removed = eval.remove_assignment(index as usize);
     removed.map_err(|e| ErrorData::from_input("assignment", e))
+}
+
+/// Defines a custom role (`CustomRoleDoc` JSON), or replaces the one with its id; whether one
+/// was replaced.
+///
+/// # Errors
+/// The core's validation error (origin `role`); the evaluator is unchanged.
+pub fn define_role(eval: &mut Evaluator, role: &str) -> Outcome<bool> {
+    let r: CustomRoleDoc = decode("role", role)?;
+    eval.define_role(r)
+        .map_err(|e| ErrorData::from_input("role", e))
+}
+
+/// Deletes custom role `id`, with its assignments when `remove_assignments`; the deleted role
+/// ([`wire::CustomRole`]).
+///
+/// # Errors
+/// `unknown_role`; `role_in_use` for a role still assigned or included.
+pub fn remove_role(
+    eval: &mut Evaluator,
+    id: &str,
+    remove_assignments: bool,
+) -> Outcome<CustomRoleDoc> {
+    eval.remove_role(id, remove_assignments)
+        .map_err(|e| ErrorData::from_input("role", e))
 }
 
 /// Adds a direct grant (`GrantDoc` JSON); its index in the directory's list.

@@ -44,6 +44,37 @@ impl Evaluator {
         object(&js(ffi::can_copy(&self.inner, request))?)
     }
 
+    /// May an actor define (create or change) a custom role (request JSON)?
+    ///
+    /// # Errors
+    /// The role's own errors at `role...`.
+    #[wasm_bindgen(js_name = canDefineRole, unchecked_return_type = "Decision")]
+    pub fn can_define_role(&self, request: &str) -> JsResult<JsValue> {
+        object(&js(ffi::can_define_role(&self.inner, request))?)
+    }
+
+    /// Defines a custom role (JSON), or replaces the one with its id; whether one was replaced.
+    ///
+    /// # Errors
+    /// The validation error; nothing changes.
+    #[wasm_bindgen(js_name = defineRole)]
+    pub fn define_role(&mut self, role: &str) -> JsResult<bool> {
+        js(ffi::define_role(&mut self.inner, role))
+    }
+
+    /// Deletes custom role `id` (with its assignments when `removeAssignments`); the deleted one.
+    ///
+    /// # Errors
+    /// `unknown_role`, `role_in_use`.
+    #[wasm_bindgen(js_name = removeRole, unchecked_return_type = "CustomRole")]
+    pub fn remove_role(&mut self, id: &str, remove_assignments: bool) -> JsResult<JsValue> {
+        object(&js(ffi::remove_role(
+            &mut self.inner,
+            id,
+            remove_assignments,
+        ))?)
+    }
+
     /// Adds an assignment (JSON); its index.
     ///
     /// # Errors

@@ -236,6 +236,46 @@ pub struct DirectoryDocument {
     pub assignments: Vec<Assignment>,
     pub grants: Vec<Grant>,
     pub api_keys: Vec<ApiKey>,
+    /// Custom roles; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[tsify(optional)]
+    pub roles: Vec<CustomRole>,
+}
+
+/// A custom role: defined at `scope` by an administrator, assignable there and below, deciding
+/// as a policy role with the same grants.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct CustomRole {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub label: Option<String>,
+    pub scope: String,
+    /// Policy roles, or custom roles defined at the same scope or an ancestor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[tsify(optional)]
+    pub includes: Vec<String>,
+    /// Resource (or `*`) to levels (or `*`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[tsify(optional, type = "Partial<Record<string, OneOrMany>>")]
+    pub grants: Context,
+    /// Single actions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[tsify(optional)]
+    pub actions: Vec<String>,
+    /// False: `canAssign` refuses it (`not_assignable`). Default true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub assignable: Option<bool>,
+}
+
+/// May `actor` define (create, or change) `role`?
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct DefineRequest {
+    pub actor: String,
+    pub role: CustomRole,
 }
 
 /// May `actor` give (or remove) `subject`'s `role` at `scope`?
@@ -316,6 +356,10 @@ pub struct Snapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub api_key: Option<(u32, ApiKey)>,
+    /// The custom roles its assignments name and those they include; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[tsify(optional)]
+    pub roles: Vec<CustomRole>,
 }
 
 /// The outcome of one case of a policy test file.

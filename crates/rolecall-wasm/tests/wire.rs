@@ -119,3 +119,45 @@ fn requests_mirror_the_cores() {
     });
     mirrors::<wire::CopyRequest>(rolecall::model::CopyDoc::default());
 }
+
+#[test]
+fn custom_roles_mirror_the_cores() {
+    let policy = Arc::new(
+        ffi::parse_policy(
+            "rolecall: 1\nresources: { refunds: {} }\nroles: { viewer: { grants: { refunds: [view] } } }\n",
+        )
+        .unwrap(),
+    );
+    let eval = ffi::new_evaluator(
+        &policy,
+        r#"{ "scopes": [{ "id": "org" }, { "id": "acme", "parent": "org" }],
+             "roles": [{ "id": "clerk", "label": "Clerk", "scope": "acme", "includes": ["viewer"],
+                         "grants": { "refunds": ["manage"] }, "actions": [], "assignable": true },
+                       { "id": "unused", "scope": "org" }],
+             "assignments": [{ "subject": "carl", "role": "clerk", "scope": "acme" }] }"#,
+    )
+    .unwrap();
+    let doc = ffi::directory(&eval);
+    assert_eq!(doc.roles.len(), 2);
+    mirrors::<wire::DirectoryDocument>(doc);
+    let snap = ffi::snapshot(&eval, "carl");
+    assert_eq!(snap.roles.len(), 1);
+    mirrors::<wire::Snapshot>(snap);
+    mirrors::<wire::DefineRequest>(rolecall::model::DefineDoc {
+        actor: rolecall::model::Text("alice".into()),
+        role: doc_role(),
+    });
+    mirrors::<wire::CustomRole>(doc_role());
+}
+
+fn doc_role() -> rolecall::model::CustomRoleDoc {
+    rolecall::model::CustomRoleDoc {
+        id: rolecall::model::Text("clerk".into()),
+        label: Some("Clerk".into()),
+        scope: rolecall::model::Text("acme".into()),
+        includes: vec!["viewer".into()],
+        actions: vec!["refunds.create".into()],
+        assignable: Some(false),
+        ..Default::default()
+    }
+}

@@ -1,12 +1,13 @@
 //! Writes differential-parity vectors: random policies, directories and queries (from the seeded
 //! generator) with the native engine's outcome for each query and each subject's snapshot. The JS
-//! tests (WASM in Node and in Chromium) read the file and must reproduce every outcome.
+//! tests (WASM in Node and in Chromium) read the file and must reproduce every outcome. Every
+//! third case has custom roles (`gen::with_custom_roles`).
 //!
 //! `cargo run --release -p rolecall --features gen --example vectors -- SEEDS QUERIES OUT.json [FIRST]`
 //!
 //! Seeds FIRST..FIRST+SEEDS (FIRST defaults to 0).
 
-use rolecall::gen::{generate, Options, Size};
+use rolecall::gen::{generate, with_custom_roles, Options, Size};
 use rolecall::{Directory, Evaluator, Policy};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -31,6 +32,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
             Options::default(),
         );
+        // Every third case has custom roles: its last roles moved into the directory.
+        let case = if seed % 3 == 2 {
+            with_custom_roles(&case, (seed / 3) as usize % 4)
+        } else {
+            case
+        };
         let policy = Arc::new(
             Policy::from_doc(case.policy.clone()).map_err(|e| format!("seed {seed}: {e:?}"))?,
         );

@@ -11,7 +11,8 @@ use crate::model::{AssignDoc, AssignmentDoc, ContextDoc, CopyDoc, DirectoryDoc};
 
 impl Evaluator {
     /// May `actor` give `subject` the `role` at `scope` (with `context`)? First failure wins:
-    /// `not_assignable`, `scope_kind_not_allowed`, `missing_permission`, `escalation`,
+    /// `not_assignable`, `role_out_of_scope` (a custom role outside the subtree it is defined
+    /// at), `scope_kind_not_allowed`, `missing_permission`, `escalation`,
     /// `max_holders_reached`, `exclusive_roles`.
     ///
     /// # Errors
@@ -22,7 +23,7 @@ impl Evaluator {
     }
 
     /// May `actor` remove `subject`'s `role` at `scope`? Mirrors assigning: `not_assignable`,
-    /// `scope_kind_not_allowed`, `missing_permission`, `escalation`. A non-empty `context` picks
+    /// `role_out_of_scope`, `scope_kind_not_allowed`, `missing_permission`, `escalation`. A non-empty `context` picks
     /// the assignment with exactly that context.
     ///
     /// # Errors
@@ -240,6 +241,19 @@ impl Evaluator {
                 Vec::new(),
             )));
         }
+        if let (Some(at), Some(_)) = (
+            info.scope.as_deref(),
+            self.dir.role_scope_error(p, role, scope, "scope"),
+        ) {
+            return Ok(Some(deny(
+                Reason::RoleOutOfScope,
+                format!(
+                    "{} is defined for {at}: it can only be assigned there or below",
+                    info.label
+                ),
+                Vec::new(),
+            )));
+        }
         let kind = self.dir.scopes.kind.get(scope as usize).cloned().flatten();
         for c in p.constrained(role) {
             if let Some(kinds) = p
@@ -274,49 +288,7 @@ impl Evaluator {
                 )));
             }
         }
-        let mut missing: Vec<String> = Vec::new();
-        let mut labels: Vec<String> = Vec::new();
-        for (perms, actions) in &holdings {
-            for bit in info.perms.iter() {
-                let name = p.perm_name(bit);
-                if !perms.has(bit) && !missing.contains(&name) {
-                    labels.push(p.perm_label(bit));
-                    missing.push(name);
-                }
-            }
-            for a in info.actions.iter() {
-                let held = actions.has(a)
-                    || p.actions
-                        .get(a as usize)
-                        .is_some_and(|x| x.requires.iter().all(|q| perms.has(*q)));
-                let name = p.action_name(a).to_owned();
-                if !held && !missing.contains(&name) {
-                    labels.push(
-                        p.actions
-                            .get(a as usize)
-                            .map_or_else(|| name.clone(), |x| x.label.clone()),
-                    );
-                    missing.push(name);
-                }
-            }
-        }
-        if !missing.is_empty() {
-            let more = if labels.len() > 3 {
-                format!(" and {} more", labels.len() - 3)
-            } else {
-                String::new()
-            };
-            let shown: Vec<String> = labels.into_iter().take(3).collect();
-            return Ok(Some(deny(
-                Reason::Escalation,
-                format!(
-                    "Cannot grant more than you hold: {}{more}",
-                    shown.join(", ")
-                ),
-                missing,
-            )));
-        }
-        Ok(None)
+        Ok(escalation(p, &info.perms, &info.actions, &holdings))
     }
 
     /// The points (one value per constrained dimension) a new assignment's context covers.
@@ -427,7 +399,61 @@ fn label(p: &crate::Policy, role: u32) -> String {
         .map_or_else(|| "?".to_owned(), |r| r.label.clone())
 }
 
-fn allow(message: &str) -> Decision {
+/// `escalation` when a role's closed sets (`perms`, `actions`) are not within every one of
+/// `holdings` (the actor's, one per context point); `None` when they are. Shared by assigning
+/// and defining roles, so a role can never be defined with more than could be assigned.
+pub(crate) fn escalation(
+    p: &crate::Policy,
+    role_perms: &Bits,
+    role_actions: &Bits,
+    holdings: &[(Bits, Bits)],
+) -> Option<Decision> {
+    let mut missing: Vec<String> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    for (perms, actions) in holdings {
+        for bit in role_perms.iter() {
+            let name = p.perm_name(bit);
+            if !perms.has(bit) && !missing.contains(&name) {
+                labels.push(p.perm_label(bit));
+                missing.push(name);
+            }
+        }
+        for a in role_actions.iter() {
+            let held = actions.has(a)
+                || p.actions
+                    .get(a as usize)
+                    .is_some_and(|x| x.requires.iter().all(|q| perms.has(*q)));
+            let name = p.action_name(a).to_owned();
+            if !held && !missing.contains(&name) {
+                labels.push(
+                    p.actions
+                        .get(a as usize)
+                        .map_or_else(|| name.clone(), |x| x.label.clone()),
+                );
+                missing.push(name);
+            }
+        }
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    let more = if labels.len() > 3 {
+        format!(" and {} more", labels.len() - 3)
+    } else {
+        String::new()
+    };
+    let shown: Vec<String> = labels.into_iter().take(3).collect();
+    Some(deny(
+        Reason::Escalation,
+        format!(
+            "Cannot grant more than you hold: {}{more}",
+            shown.join(", ")
+        ),
+        missing,
+    ))
+}
+
+pub(crate) fn allow(message: &str) -> Decision {
     Decision {
         allowed: true,
         reason: Reason::Granted,
@@ -437,7 +463,7 @@ fn allow(message: &str) -> Decision {
     }
 }
 
-fn deny(reason: Reason, message: String, missing: Vec<String>) -> Decision {
+pub(crate) fn deny(reason: Reason, message: String, missing: Vec<String>) -> Decision {
     Decision {
         allowed: false,
         reason,

@@ -26,6 +26,8 @@ macro_rules! reason_codes {
             MissingPermission = "missing_permission",
             /// `can_assign`: the role is `assignable: false`.
             NotAssignable = "not_assignable",
+            /// `can_assign`: a custom role at a scope outside the subtree it is defined at.
+            RoleOutOfScope = "role_out_of_scope",
             /// `can_assign`: the scope's kind is not in the role's `assignable_at`.
             ScopeKindNotAllowed = "scope_kind_not_allowed",
             /// `can_assign`: the role grants more than the actor holds.
@@ -88,6 +90,12 @@ macro_rules! error_codes {
             LimitExceeded = "limit_exceeded",
             /// A policy test file could not be read (its policy or directory path).
             Io = "io",
+            /// A custom role assigned, or including a custom role, outside the subtree it is
+            /// defined at.
+            RoleOutOfScope = "role_out_of_scope",
+            /// A custom role that is still assigned cannot be deleted (unless its assignments
+            /// are removed with it).
+            RoleInUse = "role_in_use",
         } }
     };
 }

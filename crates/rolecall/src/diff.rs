@@ -74,10 +74,13 @@ pub fn diff(before: &Evaluator, after: &Evaluator) -> AccessDiff {
     AccessDiff { changes }
 }
 
-/// Subjects whose decisions cannot differ: same policy, same scope tree, and the same
-/// assignments, grants and keys (their own and, for a key, its owner's).
+/// Subjects whose decisions cannot differ: same policy, same scope tree, same custom roles
+/// (an edited role changes the access of every holder), and the same assignments, grants and
+/// keys (their own and, for a key, its owner's).
 fn unchanged_subjects(before: &Evaluator, after: &Evaluator) -> BTreeSet<String> {
-    if before.policy.hash() != after.policy.hash() || before.dir.doc.scopes != after.dir.doc.scopes
+    if before.policy.hash() != after.policy.hash()
+        || before.dir.doc.scopes != after.dir.doc.scopes
+        || before.dir.doc.roles != after.dir.doc.roles
     {
         return BTreeSet::new();
     }

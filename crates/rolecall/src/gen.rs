@@ -330,3 +330,73 @@ pub fn generate(seed: u64, size: Size, opts: Options) -> Case {
         queries,
     }
 }
+
+/// The same case with the policy's roles from `role{from}` on moved into the directory as custom
+/// roles (a suffix, so no policy role includes a moved one), each defined at the nearest common
+/// ancestor of the scopes it is assigned at and of the custom roles including it (the root when
+/// there are none): valid by construction, and deciding exactly as `case` does.
+pub fn with_custom_roles(case: &Case, from: usize) -> Case {
+    let mut out = case.clone();
+    let from = from.min(out.policy.roles.len());
+    let moved: Vec<(String, RoleDoc)> = out.policy.roles.drain(from..).collect();
+    let parent: IndexMap<&str, Option<&str>> = case
+        .directory
+        .scopes
+        .iter()
+        .map(|s| (s.id.0.as_str(), s.parent.as_ref().map(|p| p.0.as_str())))
+        .collect();
+    let chain = |s: &str| -> Vec<String> {
+        let mut c = vec![s.to_owned()];
+        let mut at = s;
+        while let Some(Some(p)) = parent.get(at) {
+            c.push((*p).to_owned());
+            at = p;
+        }
+        c
+    };
+    let lca = |scopes: &[String]| -> Option<String> {
+        let mut acc = chain(scopes.first()?);
+        for s in scopes.iter().skip(1) {
+            let other = chain(s);
+            acc.retain(|x| other.contains(x));
+        }
+        acc.first().cloned()
+    };
+    let root = case
+        .directory
+        .scopes
+        .iter()
+        .find(|s| s.parent.is_none())
+        .map_or_else(|| "s0".to_owned(), |s| s.id.0.clone());
+    let mut scope_of: Vec<String> = vec![root.clone(); moved.len()];
+    for k in (0..moved.len()).rev() {
+        let name = &moved[k].0;
+        let mut at: Vec<String> = case
+            .directory
+            .assignments
+            .iter()
+            .filter(|a| &a.role == name)
+            .map(|a| a.scope.0.clone())
+            .collect();
+        for (j, (_, r)) in moved.iter().enumerate().skip(k + 1) {
+            if r.includes.contains(name) {
+                at.push(scope_of[j].clone());
+            }
+        }
+        scope_of[k] = lca(&at).unwrap_or_else(|| root.clone());
+    }
+    out.directory.roles = moved
+        .into_iter()
+        .zip(scope_of)
+        .map(|((id, r), scope)| CustomRoleDoc {
+            id: Text(id),
+            label: r.label,
+            scope: Text(scope),
+            includes: r.includes,
+            grants: r.grants,
+            actions: r.actions,
+            assignable: r.assignable,
+        })
+        .collect();
+    out
+}

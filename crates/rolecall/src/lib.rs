@@ -39,14 +39,15 @@
 //!   `time`: [`Timestamp`];
 //! - `policy/`: the compiled [`Policy`] (compile by part, roles, constraints, forbid rules,
 //!   graph walks, canonical form and hash);
-//! - `directory/`: the compiled [`Directory`] (scope tree, sources, interning, constraint
-//!   checks).
+//! - `directory/`: the compiled [`Directory`] (scope tree, custom roles, sources, interning,
+//!   constraint checks).
 //!
 //! [`Evaluator`] is one type whose methods live by job:
 //! - `eval/`: the evaluator, the query and decision types, resolving, deciding (the hot path),
 //!   explaining, and the prepared fast path over integer handles;
 //! - `bulk`: allowed actions, scopes where, the effective report, traces;
 //! - `admin`: `can_assign`, `can_revoke`, `can_copy`;
+//! - `define`: `can_define_role`, and defining and deleting custom roles in place;
 //! - `live`: adding and removing assignments, grants and API keys in place;
 //! - `snapshot`: one subject's [`Snapshot`], and evaluators built from one;
 //! - `who_can`: every subject allowed an action at a scope, and those denied only by a context
@@ -62,6 +63,7 @@ mod bitset;
 mod bulk;
 mod codes;
 mod de;
+mod define;
 mod diff;
 mod directory;
 mod error;

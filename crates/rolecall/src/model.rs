@@ -289,6 +289,10 @@ pub struct AdministrationDoc {
     /// The permission an actor needs at a scope to assign roles there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_requires: Option<String>,
+    /// The permission an actor needs at a scope to define custom roles there (default: the
+    /// same permission as `assign_requires`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub define_roles_requires: Option<String>,
 }
 
 /// A directory document (SPEC 2): dynamic data owned by the host application.
@@ -308,6 +312,36 @@ pub struct DirectoryDoc {
     /// API keys: subjects of kind `api_key`.
     #[serde(default)]
     pub api_keys: Vec<ApiKeyDoc>,
+    /// Custom roles: roles an administrator defined at a scope, bounded by the policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<CustomRoleDoc>,
+}
+
+/// A custom role (directory `roles`): defined at a scope, assignable only in its subtree, and
+/// deciding exactly as a policy role with the same grants.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CustomRoleDoc {
+    /// Unique among policy roles and custom roles.
+    pub id: Text,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The scope it is defined at: it may be assigned there and below.
+    pub scope: Text,
+    /// Policy roles, or custom roles defined at the same scope or an ancestor of it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub includes: Vec<String>,
+    /// Resource (or `*`) to levels (or `*`), as in the policy.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub grants: IndexMap<String, OneOrMany>,
+    /// Single actions, as in the policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// False: never granted through the product (`can_assign` refuses). Default true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignable: Option<bool>,
 }
 
 /// A scope node.
@@ -433,6 +467,17 @@ pub struct AssignDoc {
     pub context: ContextDoc,
 }
 
+/// A definition request: may `actor` define (create or change) `role`?
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DefineDoc {
+    /// Who acts.
+    pub actor: Text,
+    /// The role as it would be.
+    pub role: CustomRoleDoc,
+}
+
 /// Copy one subject's allocation onto another (replacing it).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
@@ -470,7 +515,8 @@ impl Expect {
     }
 }
 
-/// One case of a policy test file (SPEC 6): exactly one of `query`, `assign`, `revoke`, `copy`.
+/// One case of a policy test file (SPEC 6): exactly one of `query`, `assign`, `revoke`, `copy`,
+/// `define`.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -493,6 +539,9 @@ pub struct CaseDoc {
     /// A copy of one subject's allocation onto another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy: Option<CopyDoc>,
+    /// A `can_define_role` request: may `actor` define this custom role?
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub define: Option<DefineDoc>,
     /// `allow`, `deny` or `error`.
     pub expect: Expect,
     /// The expected reason (deny) or error code (error); optional.

@@ -4,11 +4,15 @@
 //! appear only when the policy itself names them (forbid scopes) or a key's owner holds
 //! something there, and then as unreachable placeholders that keep ancestry exact.
 
-use crate::directory::{build_scopes, Directory, ForbidScope, Origin, NO_PARENT};
+use crate::directory::{
+    build_scopes, with_custom_roles, Directory, ForbidScope, Origin, NO_PARENT, NO_ROLE,
+};
 use crate::error::{Error, ErrorCode, Result};
 use crate::eval::Evaluator;
 use crate::limits;
-use crate::model::{ApiKeyDoc, AssignmentDoc, DirectoryDoc, GrantDoc, ScopeDoc, Text};
+use crate::model::{
+    ApiKeyDoc, AssignmentDoc, CustomRoleDoc, DirectoryDoc, GrantDoc, ScopeDoc, Text,
+};
 use crate::policy::Policy;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -60,6 +64,9 @@ pub struct Snapshot {
     /// Its API key, when the subject is one (the owner's sources are in the lists above).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<(usize, ApiKeyDoc)>,
+    /// The custom roles its assignments name, and the custom roles they include: no other.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<CustomRoleDoc>,
 }
 
 impl Snapshot {
@@ -171,7 +178,7 @@ impl Evaluator {
                 return x;
             }
         };
-        let scopes = d
+        let scopes: Vec<SnapshotScope> = d
             .scopes
             .preorder
             .iter()
@@ -215,6 +222,7 @@ impl Evaluator {
                 .map(|x| (i as usize, x.clone())),
             _ => None,
         });
+        let roles = self.custom_roles_of(own, &scopes);
         Snapshot {
             rolecall_snapshot: SNAPSHOT_VERSION,
             policy_hash: self.policy.hash().to_owned(),
@@ -223,7 +231,52 @@ impl Evaluator {
             assignments,
             grants,
             api_key,
+            roles,
         }
+    }
+
+    /// The custom roles `sources` name and, transitively, the custom roles those include, in
+    /// the directory's order. A role defined at a scope the snapshot does not hold has its
+    /// `scope` written `""`: the subject must not learn scopes it cannot reach (SPEC 5), and the
+    /// client needs it for nothing (the server checked where the role may be assigned).
+    fn custom_roles_of(
+        &self,
+        sources: &[crate::directory::Source],
+        kept: &[SnapshotScope],
+    ) -> Vec<CustomRoleDoc> {
+        let p = &self.policy;
+        let base = p.policy_roles;
+        let mut held = vec![false; p.roles.len().saturating_sub(base)];
+        let mut stack: Vec<u32> = sources
+            .iter()
+            .filter(|s| s.role != NO_ROLE)
+            .map(|s| s.role)
+            .collect();
+        while let Some(r) = stack.pop() {
+            let Some(slot) = (r as usize).checked_sub(base).and_then(|k| held.get_mut(k)) else {
+                continue;
+            };
+            if !*slot {
+                *slot = true;
+                if let Some(info) = p.roles.get(r as usize) {
+                    stack.extend(info.includes.iter().copied());
+                }
+            }
+        }
+        self.dir
+            .doc
+            .roles
+            .iter()
+            .zip(held)
+            .filter(|(_, h)| *h)
+            .map(|(r, _)| {
+                let mut r = r.clone();
+                if !kept.iter().any(|s| s.id == r.scope.0) {
+                    r.scope = Text(String::new());
+                }
+                r
+            })
+            .collect()
     }
 
     /// An evaluator that decides for the snapshot's subject exactly as the server does, at every
@@ -269,6 +322,7 @@ impl Evaluator {
             assignments: snap.assignments.iter().map(|(_, a)| a.clone()).collect(),
             grants: snap.grants.iter().map(|(_, g)| g.clone()).collect(),
             api_keys: snap.api_key.iter().map(|(_, k)| k.clone()).collect(),
+            roles: snap.roles.clone(),
         };
         let mut errs = Vec::new();
         let mut scopes = build_scopes(&doc, &mut errs, false);
@@ -277,7 +331,11 @@ impl Evaluator {
                 *r = s.reachable;
             }
         }
+        let custom =
+            with_custom_roles(&policy, &doc.roles, &scopes, false, &mut errs).map(Arc::new);
+        let policy = custom.clone().unwrap_or(policy);
         let mut dir = Directory::empty(&policy, scopes, doc);
+        dir.custom = custom;
         dir.resolve_forbid_scopes(&policy, &mut errs, false);
         dir.build_sources(&policy, &mut errs);
         if let Some(e) = errs.into_iter().next() {

@@ -171,9 +171,12 @@ fn run_case(eval: &Evaluator, c: &CaseDoc, index: usize, line: usize) -> CaseRes
         c.assign.is_some(),
         c.revoke.is_some(),
         c.copy.is_some(),
+        c.define.is_some(),
     ];
     if kinds.iter().filter(|k| **k).count() != 1 {
-        return fail("a case needs exactly one of `query`, `assign`, `revoke`, `copy`".to_owned());
+        return fail(
+            "a case needs exactly one of `query`, `assign`, `revoke`, `copy`, `define`".to_owned(),
+        );
     }
     let outcome: Result<Decision, Error> = if let Some(q) = &c.query {
         eval.check_doc(q)
@@ -183,6 +186,8 @@ fn run_case(eval: &Evaluator, c: &CaseDoc, index: usize, line: usize) -> CaseRes
         eval.can_revoke(a)
     } else if let Some(cp) = &c.copy {
         eval.can_copy(cp)
+    } else if let Some(d) = &c.define {
+        eval.can_define_role(d)
     } else {
         return fail("empty case".to_owned());
     };

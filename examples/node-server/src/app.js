@@ -1,5 +1,6 @@
 // The example server: the payments dashboard's API, every route enforced with `rolecall/node`,
-// per-user snapshots for the page, and role assignment through `canAssign` with the access diff.
+// per-user snapshots for the page, role assignment through `canAssign` with the access diff, and
+// custom roles through `canDefineRole`.
 // Sign-in is a DEMO: one picks an example user and gets a cookie; there are no passwords.
 //
 // The page hides and disables buttons with the same policy, but that is a convenience: each
@@ -15,6 +16,7 @@ import { demoUsers, seedData, tenantContext, tenants } from './demo.js';
 import { LiveDirectory } from './live.js';
 import { businessRoutes } from './routes.js';
 import { reviewRoutes } from './review.js';
+import { roleRoutes } from './roles.js';
 import { teamRoutes } from './team.js';
 import { fail, isId } from './http.js';
 
@@ -135,6 +137,10 @@ export function createApp({ policyText, directoryText, dashboardDir, logAudit = 
   // --- Team: assigning and revoking roles through canAssign / canRevoke ----------------------
   app.use('/api/assignments', signedIn, teamRoutes({ directory, roleNames, onDecision, assignRequires: policyDoc.administration?.assign_requires ?? 'users:manage' }));
 
+  // --- Custom roles: a manager defines a tenant's role through canDefineRole ------------------
+  const defineRequires = policyDoc.administration?.define_roles_requires ?? policyDoc.administration?.assign_requires ?? 'users:manage';
+  app.use('/api/roles', signedIn, roleRoutes({ directory, onDecision, defineRequires, permissions: permissionList(policyDoc) }));
+
   // --- The built dashboard -------------------------------------------------------------------
   app.use('/api', (req, res) => fail(res, 404, 'not_found', `No route ${req.method} ${req.path}`));
   if (dashboardDir !== undefined && existsSync(join(dashboardDir, 'index.html'))) {
@@ -148,6 +154,19 @@ export function createApp({ policyText, directoryText, dashboardDir, logAudit = 
   app.use(errors);
 
   return { app, directory, audit, data };
+}
+
+/** Every permission of the policy (`resource:level`, with labels), in declared order. */
+function permissionList(doc) {
+  const levels = doc.levels ?? { view: {}, manage: {}, authorize: {} };
+  const out = [];
+  for (const [resource, r] of Object.entries(doc.resources ?? {})) {
+    for (const level of r.levels ?? Object.keys(levels)) {
+      const levelLabel = levels[level]?.label ?? level[0].toUpperCase() + level.slice(1);
+      out.push({ permission: `${resource}:${level}`, label: `${levelLabel} on ${r.label ?? resource}` });
+    }
+  }
+  return out;
 }
 
 /** Who is asking: the demo cookie, or (demo too) `Authorization: Bearer <API key id>`. */

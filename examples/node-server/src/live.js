@@ -1,6 +1,6 @@
 // The server's directory, changed while it runs (Team page) without a restart, through the SDK's
-// live updates (`evaluator.addAssignment`, `removeAssignment`): a change costs what the change
-// costs, is validated as loading would validate it, and a failed change changes nothing.
+// live updates (`evaluator.addAssignment`, `removeAssignment`, `defineRole`): a change is
+// validated as loading would validate it, and a failed change changes nothing.
 // `version` grows with each change: clients compare it with their snapshot's to know it is stale.
 
 import { Evaluator, RolecallError } from 'rolecall';
@@ -48,6 +48,31 @@ export class LiveDirectory {
    */
   preview(change) {
     return new Evaluator(this.#policy, applyTo(this.document(), change));
+  }
+
+  /** An evaluator for the directory with custom `role` defined (added, or replacing its id's). */
+  previewRole(role) {
+    const doc = structuredClone(this.document());
+    const roles = (doc.roles ??= []);
+    const at = roles.findIndex((r) => r.id === role.id);
+    if (at === -1) roles.push(role);
+    else roles[at] = role;
+    return new Evaluator(this.#policy, doc);
+  }
+
+  /**
+   * Defines custom `role` on the live evaluator; whether it replaced one.
+   * @throws {RolecallError} when the role is invalid; nothing has changed then.
+   */
+  defineRole(role) {
+    const replaced = this.#evaluator.defineRole(role);
+    this.#version += 1;
+    return replaced;
+  }
+
+  /** Policy roles, then custom roles. */
+  roleNames(policyRoles) {
+    return [...policyRoles, ...(this.document().roles ?? []).map((r) => r.id)];
   }
 
   /**

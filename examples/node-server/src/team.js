@@ -30,7 +30,7 @@ export function teamRoutes({ directory, roleNames, onDecision, assignRequires })
     }
     if (!administers(req, res, scope)) return;
     const e = directory.evaluator;
-    const roles = roleNames.map((role) => ({
+    const roles = directory.roleNames(roleNames).map((role) => ({
       role,
       decision: e.canAssign({ actor: req.subject, subject, role, scope, context }),
     }));

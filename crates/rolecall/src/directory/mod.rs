@@ -5,17 +5,20 @@
 //!
 //! - `scopes`: the scope tree as an Euler tour (ancestry is two integer comparisons);
 //! - `sources`: assignments, grants and API keys compiled into sources;
+//! - `roles`: custom roles, compiled into the policy the directory decides with;
 //! - `interning`: the shared permission and action sets, and contexts;
 //! - `constraints`: `max_holders`, `assignable_at`, `exclusive_roles` (shared with live updates
 //!   and administration).
 
 mod constraints;
 mod interning;
+mod roles;
 mod scopes;
 mod sources;
 
 pub(crate) use constraints::{conflict_in, exclusive_error, max_error};
 pub(crate) use interning::{DimRule, Interner, NO_CONTEXT};
+pub(crate) use roles::with_custom_roles;
 pub(crate) use scopes::{build_scopes, Scopes, NO_PARENT};
 pub(crate) use sources::{Origin, Source, NO_ROLE};
 
@@ -83,6 +86,9 @@ pub struct Directory {
     pub(crate) sets: Interner,
     /// Subjects holding each `max_holders` role at each scope node: (role, scope) to subjects.
     pub(crate) holders: HashMap<(u32, u32), Vec<u32>>,
+    /// The policy with the directory's custom roles after its own (see `roles`), when it is not
+    /// the policy the directory was compiled with: evaluators decide with it.
+    pub(crate) custom: Option<Arc<Policy>>,
 }
 
 impl Directory {
@@ -126,6 +132,25 @@ impl Directory {
     /// # Errors
     /// Every validation error, each with its path.
     pub fn from_doc(policy: &Policy, d: DirectoryDoc) -> Result<Directory, Vec<Error>> {
+        Self::compile(policy, d, None)
+    }
+
+    /// Compiles `d` as [`Directory::from_doc`] does, keeping the subject handles of `previous`
+    /// (every subject it knows keeps its id, new ones come after): a live evaluator recompiled
+    /// for a custom role change leaves prepared subjects valid.
+    pub(crate) fn recompile(
+        policy: &Policy,
+        d: DirectoryDoc,
+        previous: &Directory,
+    ) -> Result<Directory, Vec<Error>> {
+        Self::compile(policy, d, Some(previous))
+    }
+
+    fn compile(
+        policy: &Policy,
+        d: DirectoryDoc,
+        previous: Option<&Directory>,
+    ) -> Result<Directory, Vec<Error>> {
         let mut errs = Vec::new();
         for (what, n) in [
             ("scopes", d.scopes.len()),
@@ -138,7 +163,18 @@ impl Directory {
             }
         }
         let scopes = build_scopes(&d, &mut errs, true);
+        let before = errs.len();
+        let custom = with_custom_roles(policy, &d.roles, &scopes, true, &mut errs).map(Arc::new);
+        if errs.len() > before {
+            // Assignments of a role that did not compile would only repeat its errors.
+            return Err(errs);
+        }
+        let policy = custom.as_deref().unwrap_or(policy);
         let mut dir = Directory::empty(policy, scopes, d);
+        dir.custom = custom.clone();
+        for name in previous.iter().flat_map(|p| p.subjects.names()) {
+            dir.subject(name);
+        }
         dir.resolve_forbid_scopes(policy, &mut errs, true);
         dir.build_sources(policy, &mut errs);
         if errs.is_empty() {
@@ -166,12 +202,33 @@ impl Directory {
             forbid_scopes: Vec::new(),
             sets: Interner::default(),
             holders: HashMap::new(),
+            custom: None,
         }
     }
 
     /// The directory as a document.
     pub fn doc(&self) -> &DirectoryDoc {
         &self.doc
+    }
+
+    /// The policy an evaluator decides with: `given` (the policy the directory was compiled
+    /// for), or it with the directory's custom roles.
+    pub(crate) fn deciding_policy(&self, given: &Arc<Policy>) -> Arc<Policy> {
+        if let Some(p) = &self.custom {
+            return Arc::clone(p);
+        }
+        // A directory without custom roles given another evaluator's policy, which carries that
+        // directory's: decide with the policy's own roles only.
+        let mut errs = Vec::new();
+        match with_custom_roles(given, &[], &self.scopes, false, &mut errs) {
+            Some(p) => Arc::new(p),
+            None => Arc::clone(given),
+        }
+    }
+
+    /// Custom role ids, in declared order.
+    pub fn role_ids(&self) -> impl Iterator<Item = &str> {
+        self.doc.roles.iter().map(|r| r.id.0.as_str())
     }
 
     /// The hash of the policy this directory was compiled for.

@@ -112,6 +112,10 @@ impl Directory {
             return None;
         };
         let scope = self.scope_ref(&a.scope.0, &|| format!("{}.scope", path()), errs)?;
+        if let Some(e) = self.role_scope_error(policy, role, scope, &format!("{}.scope", path())) {
+            errs.push(e);
+            return None;
+        }
         let ctx = self.context(policy, &a.context, &|| format!("{}.context", path()), errs);
         let (perms, actions) = match self.sets.role_sets.get(&role) {
             Some(pair) if a.except.is_empty() => *pair,

@@ -59,7 +59,7 @@ impl Evaluator {
             ));
         }
         Ok(Evaluator {
-            policy,
+            policy: directory.deciding_policy(&policy),
             dir: directory,
             snapshot: false,
         })
@@ -75,7 +75,8 @@ impl Evaluator {
         Evaluator::new(Arc::new(p), d)
     }
 
-    /// The policy.
+    /// The policy it decides with: the policy, followed by the directory's custom roles when it
+    /// has any.
     pub fn policy(&self) -> &Arc<Policy> {
         &self.policy
     }

@@ -44,6 +44,8 @@ impl Policy {
             exclusive: Vec::new(),
             forbids: Vec::new(),
             assign_requires: None,
+            define_requires: None,
+            policy_roles: 0,
             level_ix,
             resource_ix,
             action_ix: IdMap::default(),
@@ -59,6 +61,13 @@ impl Policy {
             match policy.resolve_perm(p, errs.len()) {
                 Ok(id) => policy.assign_requires = Some(id),
                 Err(e) => errs.push(e.at("administration.assign_requires")),
+            }
+        }
+        policy.define_requires = policy.assign_requires;
+        if let Some(p) = &doc.administration.define_roles_requires {
+            match policy.resolve_perm(p, errs.len()) {
+                Ok(id) => policy.define_requires = Some(id),
+                Err(e) => errs.push(e.at("administration.define_roles_requires")),
             }
         }
         if !errs.is_empty() {
@@ -340,6 +349,6 @@ fn capitalize(s: &str) -> String {
     }
 }
 
-pub(super) fn humanize(s: &str) -> String {
+pub(crate) fn humanize(s: &str) -> String {
     capitalize(&s.replace('_', " "))
 }

@@ -21,6 +21,9 @@ mod permissions;
 mod roles;
 
 pub(crate) use canonical::PolicyIdentity;
+pub(crate) use compile::humanize;
+pub(crate) use graph::{find_cycle, topo_order};
+pub(crate) use roles::role_set_bytes;
 
 use crate::bitset::Bits;
 use crate::error::{first, Error, Result};
@@ -76,6 +79,9 @@ pub(crate) struct RoleInfo {
     /// Whether this role, or a role it includes, is listed in `exclusive_roles`: the walk of
     /// [`Policy::exclusive_of`] goes only through such roles.
     pub in_exclusive: bool,
+    /// For a custom role (directory `roles`): the scope it is defined at. `None` for a policy
+    /// role.
+    pub scope: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +106,11 @@ pub struct Policy {
     pub(crate) exclusive: Vec<Vec<u32>>,
     pub(crate) forbids: Vec<ForbidRule>,
     pub(crate) assign_requires: Option<u32>,
+    /// `administration.define_roles_requires`, or `assign_requires` when not given.
+    pub(crate) define_requires: Option<u32>,
+    /// How many of `roles` the policy declares; any after them are a directory's custom roles
+    /// (see `directory::roles`).
+    pub(crate) policy_roles: usize,
     pub(crate) level_ix: IdMap,
     pub(crate) resource_ix: IdMap,
     pub(crate) action_ix: IdMap,

@@ -7,7 +7,8 @@ use super::{Policy, RoleInfo};
 use crate::bitset::Bits;
 use crate::error::{check_name, over_limit, unknown, Error, ErrorCode};
 use crate::limits;
-use crate::model::PolicyDoc;
+use crate::model::{OneOrMany, PolicyDoc};
+use indexmap::IndexMap;
 
 /// Compiles the roles and closes them over their includes. Returns the topological order of
 /// the roles (each after the roles it includes), or `None` when they include each other in a
@@ -65,31 +66,7 @@ pub(super) fn compile_roles(
                 )),
             }
         }
-        for (res, lv) in &r.grants {
-            for (j, l) in lv.0.iter().enumerate() {
-                match policy.expand_pattern(&format!("{res}:{l}"), true, errs.len()) {
-                    Ok(bits) => perms.union_with(&bits.0),
-                    // An unknown resource is the key; anything else is the level.
-                    Err(e) if e.code == ErrorCode::UnknownResource => {
-                        errs.push(e.at(&format!("{path}.grants.{res}")))
-                    }
-                    Err(e) => errs.push(e.at(&format!("{path}.grants.{res}[{j}]"))),
-                }
-            }
-        }
-        for (j, a) in r.actions.iter().enumerate() {
-            match policy.action_ix.get(a) {
-                Some(t) => actions.set(t),
-                None => errs.push(unknown(
-                    ErrorCode::UnknownAction,
-                    &format!("{path}.actions[{j}]"),
-                    "action",
-                    a,
-                    policy.action_ix.names(),
-                    errs.len(),
-                )),
-            }
-        }
+        policy.own_sets(&path, &r.grants, &r.actions, &mut perms, &mut actions, errs);
         if r.max_holders == Some(0) {
             errs.push(Error::new(
                 ErrorCode::InvalidValue,
@@ -112,6 +89,7 @@ pub(super) fn compile_roles(
             constrains: r.max_holders.is_some() || r.assignable_at.is_some(),
             member_of: Vec::new(),
             in_exclusive: false,
+            scope: None,
         });
     }
 
@@ -130,31 +108,81 @@ pub(super) fn compile_roles(
         ));
         return None;
     };
-    for &i in &order {
-        let Some(me) = policy.roles.get(i as usize) else {
-            continue;
-        };
-        let mut perms = me.perms.clone();
-        let mut actions = me.actions.clone();
-        let mut constrains = me.constrains;
-        for &inc in &me.includes {
-            if let Some(r) = policy.roles.get(inc as usize) {
-                perms.union_with(&r.perms.0);
-                actions.union_with(&r.actions.0);
-                constrains |= r.constrains;
-            }
-        }
-        if let Some(r) = policy.roles.get_mut(i as usize) {
-            r.perms = perms;
-            r.actions = actions;
-            r.constrains = constrains;
-        }
-    }
+    policy.close_roles(&order);
+    policy.policy_roles = policy.roles.len();
     Some(order)
 }
 
+impl Policy {
+    /// Adds to `perms` and `actions` a role's own `grants` and `actions` (at `path`), as the
+    /// policy writes them: a custom role's are read by the same code.
+    pub(crate) fn own_sets(
+        &self,
+        path: &str,
+        grants: &IndexMap<String, OneOrMany>,
+        role_actions: &[String],
+        perms: &mut Bits,
+        actions: &mut Bits,
+        errs: &mut Vec<Error>,
+    ) {
+        for (res, lv) in grants {
+            for (j, l) in lv.0.iter().enumerate() {
+                match self.expand_pattern(&format!("{res}:{l}"), true, errs.len()) {
+                    Ok(bits) => perms.union_with(&bits.0),
+                    // An unknown resource is the key; anything else is the level.
+                    Err(e) if e.code == ErrorCode::UnknownResource => {
+                        errs.push(e.at(&format!("{path}.grants.{res}")))
+                    }
+                    Err(e) => errs.push(e.at(&format!("{path}.grants.{res}[{j}]"))),
+                }
+            }
+        }
+        for (j, a) in role_actions.iter().enumerate() {
+            match self.action_ix.get(a) {
+                Some(t) => actions.set(t),
+                None => errs.push(unknown(
+                    ErrorCode::UnknownAction,
+                    &format!("{path}.actions[{j}]"),
+                    "action",
+                    a,
+                    self.action_ix.names(),
+                    errs.len(),
+                )),
+            }
+        }
+    }
+
+    /// Closes the roles of `order` (each after the roles it includes) over their includes: a
+    /// role's sets become its own and those of every role it includes, transitively.
+    pub(crate) fn close_roles(&mut self, order: &[u32]) {
+        for &i in order {
+            let Some(me) = self.roles.get(i as usize) else {
+                continue;
+            };
+            let mut perms = me.perms.clone();
+            let mut actions = me.actions.clone();
+            let mut constrains = me.constrains;
+            let mut in_exclusive = me.in_exclusive;
+            for &inc in &me.includes {
+                if let Some(r) = self.roles.get(inc as usize) {
+                    perms.union_with(&r.perms.0);
+                    actions.union_with(&r.actions.0);
+                    constrains |= r.constrains;
+                    in_exclusive |= r.in_exclusive;
+                }
+            }
+            if let Some(r) = self.roles.get_mut(i as usize) {
+                r.perms = perms;
+                r.actions = actions;
+                r.constrains = constrains;
+                r.in_exclusive = in_exclusive;
+            }
+        }
+    }
+}
+
 /// The bytes of the closed permission and action sets of `roles` roles.
-pub(super) fn role_set_bytes(policy: &Policy, roles: usize) -> usize {
+pub(crate) fn role_set_bytes(policy: &Policy, roles: usize) -> usize {
     let words = (policy.perm_count() as usize).div_ceil(64).max(1)
         + policy.actions.len().div_ceil(64).max(1);
     roles.saturating_mul(words).saturating_mul(8)

@@ -7,6 +7,7 @@ import { useResource } from '../components/useResource.js';
 import { contextText, roleLabel } from '../labels.js';
 import { Loading, Page } from './Page.jsx';
 import { Preview } from './TeamPreview.jsx';
+import { CreateRole } from './TeamRoles.jsx';
 
 export function TeamPage({ users, policyDoc }) {
   return (
@@ -21,6 +22,8 @@ function TeamBody({ users, policyDoc }) {
   const team = useResource(`/api/scopes/${tenant.id}/team`);
   // The change being previewed: `{ add?, remove? }`, with the directory version it was made on.
   const [change, setChange] = useState(null);
+  // Grows when a role is created, so the assign form asks for its options again.
+  const [roles, setRoles] = useState(0);
   const name = (id) => users.find((u) => u.id === id)?.name ?? id;
   const done = () => {
     setChange(null);
@@ -53,7 +56,8 @@ function TeamBody({ users, policyDoc }) {
         </table>
       </div>
       {change && <Preview change={change} name={name} policyDoc={policyDoc} onDone={done} onCancel={() => setChange(null)} />}
-      <AssignForm users={users} policyDoc={policyDoc} onPick={(add) => setChange({ version, add })} />
+      <AssignForm key={roles} users={users} policyDoc={policyDoc} onPick={(add) => setChange({ version, add })} />
+      <CreateRole policyDoc={policyDoc} onCreated={() => setRoles((n) => n + 1)} />
       <Invite invitations={invitations} onInvited={team.reload} />
     </>
   );

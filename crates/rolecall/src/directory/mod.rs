@@ -10,11 +10,13 @@
 //!   and administration).
 
 mod constraints;
+mod ids;
 mod interning;
 mod scopes;
 mod sources;
 
 pub(crate) use constraints::{conflict_in, exclusive_error, max_error};
+pub(crate) use ids::{assignment_hash, grant_hash, ItemIds, Kind};
 pub(crate) use interning::{DimRule, Interner, NO_CONTEXT};
 pub(crate) use scopes::{build_scopes, Scopes, NO_PARENT};
 pub(crate) use sources::{Origin, Source, NO_ROLE};
@@ -83,6 +85,8 @@ pub struct Directory {
     pub(crate) sets: Interner,
     /// Subjects holding each `max_holders` role at each scope node: (role, scope) to subjects.
     pub(crate) holders: HashMap<(u32, u32), Vec<u32>>,
+    /// Assignment and grant ids to their indexes.
+    pub(crate) ids: ItemIds,
 }
 
 impl Directory {
@@ -125,7 +129,7 @@ impl Directory {
     ///
     /// # Errors
     /// Every validation error, each with its path.
-    pub fn from_doc(policy: &Policy, d: DirectoryDoc) -> Result<Directory, Vec<Error>> {
+    pub fn from_doc(policy: &Policy, mut d: DirectoryDoc) -> Result<Directory, Vec<Error>> {
         let mut errs = Vec::new();
         for (what, n) in [
             ("scopes", d.scopes.len()),
@@ -137,8 +141,10 @@ impl Directory {
                 return Err(vec![e]);
             }
         }
+        let ids = ItemIds::assign(&mut d, &mut errs);
         let scopes = build_scopes(&d, &mut errs, true);
         let mut dir = Directory::empty(policy, scopes, d);
+        dir.ids = ids;
         dir.resolve_forbid_scopes(policy, &mut errs, true);
         dir.build_sources(policy, &mut errs);
         if errs.is_empty() {
@@ -166,6 +172,7 @@ impl Directory {
             forbid_scopes: Vec::new(),
             sets: Interner::default(),
             holders: HashMap::new(),
+            ids: ItemIds::default(),
         }
     }
 

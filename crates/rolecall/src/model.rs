@@ -337,7 +337,7 @@ pub type ContextDoc = IndexMap<String, OneOrMany>;
 #[serde(deny_unknown_fields)]
 pub struct AssignmentDoc {
     /// The assignment's stable id (live updates and stores remove and change it by id). Generated
-    /// when absent: `a_` and 16 hex digits of the SHA-256 of the item's canonical JSON (see
+    /// when absent: `a_` and 16 hex digits of the SHA-256 of the item's fields (see
     /// docs/format.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

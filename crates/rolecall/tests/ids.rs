@@ -82,7 +82,7 @@ assignments:
     let err = Evaluator::from_text(POLICY, dir).unwrap_err();
     assert_eq!(err.code, ErrorCode::DuplicateId);
     assert_eq!(err.path, "assignments[1].id");
-    assert_eq!(err.line, Some(5));
+    assert_eq!(err.location.map(|l| l.line), Some(5));
 }
 
 #[test]

@@ -3,15 +3,18 @@
 //! live updates and stores remove and change items by id, never by position.
 //!
 //! A generated id is `a_` (assignments) or `g_` (grants) and the first 16 hex digits of the
-//! SHA-256 of the JSON array `[subject, role or permission or action, scope, context with its
-//! keys sorted, except]`; when that id is taken (an identical item, or an explicit id), `_2`,
-//! `_3`, ... is appended.
+//! SHA-256 of the item's fields, each followed by a 0 byte: subject, role (a grant: its
+//! permission or action), scope; then the context between two `\x01` bytes (each dimension in
+//! sorted order, then its values sorted, then a `\x02` byte); then an assignment's `except`
+//! entries, sorted. When that id is taken (an identical item, or an explicit id), `_2`, `_3`,
+//! ... is appended. (Fed to the hasher directly: generating 100k ids costs no allocation but the
+//! id itself.)
 
 use crate::error::{bad_id, Error, ErrorCode};
-use crate::model::{AssignmentDoc, ContextDoc, DirectoryDoc, GrantDoc};
+use crate::model::{AssignmentDoc, ContextDoc, DirectoryDoc, GrantDoc, OneOrMany};
 use crate::names::is_id;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Item id to index, for assignments and grants.
 #[derive(Debug, Clone, Default)]
@@ -152,36 +155,62 @@ fn duplicate(path: &str, id: &str) -> Error {
     )
 }
 
-/// 16 hex digits of the SHA-256 of `[subject, role, scope, context, except]`.
+/// 16 hex digits of the SHA-256 of the assignment's fields (see the module's comment).
 pub(crate) fn assignment_hash(a: &AssignmentDoc) -> String {
-    let value = (
-        &a.subject.0,
-        &a.role,
-        &a.scope.0,
-        sorted(&a.context),
-        &a.except,
-    );
-    short_hash(&serde_json::to_string(&value).unwrap_or_default())
+    let mut h = Sha256::new();
+    for field in [&a.subject.0, &a.role, &a.scope.0] {
+        field_into(&mut h, field);
+    }
+    context_into(&mut h, &a.context);
+    let mut except: Vec<&String> = a.except.iter().collect();
+    except.sort();
+    for e in except {
+        field_into(&mut h, e);
+    }
+    short(h)
 }
 
-/// 16 hex digits of the SHA-256 of `[subject, permission or action, scope, context, []]`.
+/// 16 hex digits of the SHA-256 of the grant's fields (see the module's comment).
 pub(crate) fn grant_hash(g: &GrantDoc) -> String {
     let what = g
         .permission
         .as_deref()
         .or(g.action.as_deref())
         .unwrap_or("");
-    let none: [&str; 0] = [];
-    let value = (&g.subject.0, what, &g.scope.0, sorted(&g.context), none);
-    short_hash(&serde_json::to_string(&value).unwrap_or_default())
+    let mut h = Sha256::new();
+    for field in [g.subject.0.as_str(), what, g.scope.0.as_str()] {
+        field_into(&mut h, field);
+    }
+    context_into(&mut h, &g.context);
+    short(h)
 }
 
-fn sorted(c: &ContextDoc) -> BTreeMap<&String, &crate::model::OneOrMany> {
-    c.iter().collect()
+/// The field's bytes and a 0 byte (a NUL inside a field could only make two items share a
+/// hash, which the `_2` suffix resolves).
+fn field_into(h: &mut Sha256, field: &str) {
+    h.update(field.as_bytes());
+    h.update([0u8]);
 }
 
-fn short_hash(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
+/// `\x01`, then each dimension (sorted) and its values (sorted), each as a field; `\x01` again.
+fn context_into(h: &mut Sha256, c: &ContextDoc) {
+    h.update([1u8]);
+    let mut dims: Vec<(&String, &OneOrMany)> = c.iter().collect();
+    dims.sort_by(|x, y| x.0.cmp(y.0));
+    for (dim, values) in dims {
+        field_into(h, dim);
+        let mut vs: Vec<&String> = values.0.iter().collect();
+        vs.sort();
+        for v in vs {
+            field_into(h, v);
+        }
+        h.update([2u8]);
+    }
+    h.update([1u8]);
+}
+
+fn short(h: Sha256) -> String {
+    h.finalize()
         .iter()
         .take(8)
         .map(|b| format!("{b:02x}"))

@@ -37,8 +37,9 @@ export function tablesOf(prefix: string): Tables {
 
 /**
  * The migrations, in order; never edit one that has shipped, add the next. Items are kept as
- * their directory-format JSON (`doc`), with the columns queries filter on beside it; `position`
- * keeps directory order across reloads.
+ * their directory-format JSON (`doc`, type json: stored as text, so loading aggregates it without
+ * re-serializing, unlike jsonb), with the columns queries filter on beside it; `position` keeps
+ * directory order across reloads.
  */
 export function migrations(t: Tables): string[] {
   return [
@@ -50,7 +51,7 @@ export function migrations(t: Tables): string[] {
      CREATE TABLE ${t.scopes} (
        position bigserial,
        id text PRIMARY KEY,
-       doc jsonb NOT NULL
+       doc json NOT NULL
      );
      CREATE TABLE ${t.assignments} (
        position bigserial,
@@ -58,7 +59,7 @@ export function migrations(t: Tables): string[] {
        subject text NOT NULL,
        role text NOT NULL,
        scope text NOT NULL,
-       doc jsonb NOT NULL
+       doc json NOT NULL
      );
      CREATE INDEX ${t.assignments}_subject ON ${t.assignments} (subject);
      CREATE TABLE ${t.grants} (
@@ -66,14 +67,14 @@ export function migrations(t: Tables): string[] {
        id text PRIMARY KEY,
        subject text NOT NULL,
        scope text NOT NULL,
-       doc jsonb NOT NULL
+       doc json NOT NULL
      );
      CREATE TABLE ${t.apiKeys} (
        position bigserial,
        id text PRIMARY KEY,
        owner text NOT NULL,
        scope text NOT NULL,
-       doc jsonb NOT NULL
+       doc json NOT NULL
      );
      CREATE TABLE ${t.changes} (
        version bigint PRIMARY KEY,

@@ -453,11 +453,11 @@ export class DirectoryStore<S extends Schema = Schema> {
     if (a !== undefined) {
       const doc = JSON.stringify(a);
       if (made.kind === 'assignment') {
-        await tx.query(`INSERT INTO ${t.assignments} (id, subject, role, scope, doc) VALUES ($1, $2, $3, $4, $5::jsonb)`, [a.id, a.subject, a.role, a.scope, doc]);
+        await tx.query(`INSERT INTO ${t.assignments} (id, subject, role, scope, doc) VALUES ($1, $2, $3, $4, $5::json)`, [a.id, a.subject, a.role, a.scope, doc]);
       } else if (made.kind === 'grant') {
-        await tx.query(`INSERT INTO ${t.grants} (id, subject, scope, doc) VALUES ($1, $2, $3, $4::jsonb)`, [a.id, a.subject, a.scope, doc]);
+        await tx.query(`INSERT INTO ${t.grants} (id, subject, scope, doc) VALUES ($1, $2, $3, $4::json)`, [a.id, a.subject, a.scope, doc]);
       } else {
-        await tx.query(`INSERT INTO ${t.apiKeys} (id, owner, scope, doc) VALUES ($1, $2, $3, $4::jsonb)`, [a.id, a.owner, a.scope, doc]);
+        await tx.query(`INSERT INTO ${t.apiKeys} (id, owner, scope, doc) VALUES ($1, $2, $3, $4::json)`, [a.id, a.owner, a.scope, doc]);
       }
     }
     const { subject, scope } = whereOf(made);
@@ -490,7 +490,7 @@ async function bulkInsert(tx: Tx, table: string, columns: string[], items: reado
   const values = columns.map((c) => `e->>'${c}'`).join(', ');
   await tx.query(
     `INSERT INTO ${table} (position, ${cols}, doc)
-     SELECT n, ${values}, e FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)`,
+     SELECT n, ${values}, e::json FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)`,
     [JSON.stringify(items)],
   );
   await tx.query(`SELECT setval(pg_get_serial_sequence('${table}', 'position'), (SELECT max(position) FROM ${table}))`);

@@ -98,7 +98,7 @@ js-fixtures: native ## native fixtures for the JS tests (target/parity/)
 
 # The SDK's tests, split by what they need: js-sdk/test/browser*.test.mjs drive Chromium.
 js-test: js-node-test js-browser-test ## every SDK test (Node and Chromium)
-js-node-test: js-sdk js-fixtures ## the SDK's tests in Node (no Chromium)
+js-node-test: js-sdk js-fixtures setup-postgres ## the SDK's tests in Node (no Chromium)
 	cd js-sdk && npm run test:node
 js-browser-test: js-sdk js-fixtures setup-chromium tests/browser/node_modules/.package-lock.json ## the SDK's tests in Chromium
 	cd js-sdk && npm run test:browser
@@ -110,7 +110,7 @@ examples: ## build the example server's and dashboard's dependencies and the das
 
 # The example server over real HTTP (parity with the snapshot and the native CLI, privacy, bad
 # input, every route) and rolecall/react without a browser.
-examples-test: examples native ## the example server over HTTP and rolecall/react, in Node
+examples-test: examples native setup-postgres ## the example server over HTTP and rolecall/react, in Node
 	cd examples/node-server && ROLECALL_BIN=$(ROLECALL) npm test
 	cd examples/dashboard && npm test
 
@@ -136,5 +136,5 @@ fuzz-short: setup-rust ## every fuzz target for 10 s
 	scripts/fuzz.sh 10
 
 # A benchmark measures; it never fails a test by timing.
-bench: setup-rust setup-node setup-chromium tests/browser/node_modules/.package-lock.json ## benchmarks: rolecall beside CASL, casbin, accesscontrol, Cedar and baselines, into bench/results.md
+bench: setup-rust setup-node setup-chromium setup-postgres tests/browser/node_modules/.package-lock.json ## benchmarks: rolecall beside CASL, casbin, accesscontrol, Cedar and baselines, into bench/results.md
 	scripts/bench.sh

@@ -54,5 +54,10 @@ say "criterion: cargo bench -p rolecall-bench --bench '*' -- ${CRITERION_ARGS---
 cargo bench -q -p rolecall-bench --bench '*' -- ${CRITERION_ARGS---quick} >&2
 node bench/js/criterion.mjs --since "$since"
 
+# The directory store (issue #14): a throwaway PostgreSQL cluster, its section appended.
+say "directory store: node bench/js/store.mjs (PostgreSQL)"
+store_section="$(node bench/js/store.mjs)"
+printf '\n%s\n' "$store_section" >>"$RESULTS"
+
 say "done in $((SECONDS - start)) s: bench/results.md"
 exit "$js_status"

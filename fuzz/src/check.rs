@@ -506,6 +506,7 @@ pub fn assign(eval: &Evaluator, req: &AssignDoc) {
     }
     let mut after = eval.clone();
     let added = after.add_assignment(rolecall::model::AssignmentDoc {
+        id: None,
         subject: req.subject.clone(),
         role: req.role.clone(),
         scope: req.scope.clone(),

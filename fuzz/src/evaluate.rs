@@ -349,6 +349,7 @@ pub fn run(data: &[u8]) {
                 except,
             } => {
                 let a = AssignmentDoc {
+                    id: None,
                     subject: Text(pick(&names.subjects, subject)),
                     role: pick(&names.roles, role),
                     scope: Text(pick(&names.scopes, scope)),
@@ -379,6 +380,7 @@ pub fn run(data: &[u8]) {
             } => {
                 let what = pattern(&names, *action, what);
                 let g = GrantDoc {
+                    id: None,
                     subject: Text(pick(&names.subjects, subject)),
                     permission: (!*action).then(|| what.clone()),
                     action: action.then_some(what),

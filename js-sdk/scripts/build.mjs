@@ -54,7 +54,7 @@ copyFileSync(join(pkg, 'web', 'rolecall_wasm.d.ts'), join(dist, 'wasm', 'web.d.t
 const sdkEntry = (file) => ({
   name: 'sdk-entry',
   setup(b) {
-    b.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: `./${file}`, external: true }));
+    b.onResolve({ filter: /^\.\.?\/index\.js$/ }, () => ({ path: `./${file}`, external: true }));
   },
 });
 for (const [format, ext, main, subpath] of [
@@ -65,6 +65,9 @@ for (const [format, ext, main, subpath] of [
   const quiet = { logOverride: { 'empty-import-meta': 'silent' } };
   await build({ ...common, ...quiet, entryPoints: [join(dist, main)], outfile: join(dist, main), allowOverwrite: true });
   await build({ ...common, entryPoints: [join(dist, subpath)], outfile: join(dist, `node-enforce.${ext}`), plugins: [sdkEntry(main)] });
+  // `rolecall/postgres` likewise; pg and PGlite are the application's (never bundled or imported).
+  const pgSub = subpath.replace('node.js', 'postgres.js');
+  await build({ ...common, entryPoints: [join(dist, pgSub)], outfile: join(dist, `postgres.${ext}`), plugins: [sdkEntry(main)] });
 }
 
 // The generated module must still have the shape src/binding.ts describes.

@@ -28,8 +28,12 @@ export interface ServerEvaluator {
   removeRole(id: string, removeAssignments: boolean): Wire.CustomRole;
   addAssignment(assignment: string): number;
   removeAssignment(index: number): Wire.Assignment;
+  removeAssignmentById(id: string): Wire.Assignment;
+  assignmentId(index: number): string | undefined;
   addGrant(grant: string): number;
   removeGrant(index: number): Wire.Grant;
+  removeGrantById(id: string): Wire.Grant;
+  grantId(index: number): string | undefined;
   addApiKey(key: string): void;
   removeApiKey(id: string): Wire.ApiKey;
   /** `Wire.DirectoryDocument` as JSON. */

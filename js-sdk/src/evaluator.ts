@@ -297,13 +297,29 @@ export class Evaluator<S extends Schema = Schema> {
   }
 
   /**
-   * Removes the assignment at `index`; the last assignment takes its index.
+   * Removes an assignment: by its `id` (stable; use it whenever anyone else may change the
+   * directory), or at `index` (the last assignment then takes that index).
    * @returns the removed assignment.
-   * @throws {RolecallError} `unknown_assignment` for an index out of range.
+   * @throws {RolecallError} `unknown_assignment` for an unknown id or an index out of range.
    */
-  removeAssignment(index: number): Assignment<S> {
+  removeAssignment(ref: number | string): Assignment<S> {
     this.#alive();
-    return this.#server.removeAssignment(index);
+    return this.#server.removeAssignment(ref);
+  }
+
+  /**
+   * The id of the assignment at `index` (given, or generated when it was loaded or added: see
+   * docs/format.md), or undefined for an index out of range.
+   */
+  assignmentId(index: number): string | undefined {
+    this.#alive();
+    return this.#server.assignmentId(index);
+  }
+
+  /** The id of the direct grant at `index`, or undefined. */
+  grantId(index: number): string | undefined {
+    this.#alive();
+    return this.#server.grantId(index);
   }
 
   /**
@@ -317,13 +333,13 @@ export class Evaluator<S extends Schema = Schema> {
   }
 
   /**
-   * Removes the direct grant at `index`; the last grant takes its index.
+   * Removes a direct grant by its `id`, or at `index` (the last grant then takes that index).
    * @returns the removed grant.
-   * @throws {RolecallError} `unknown_assignment` for an index out of range.
+   * @throws {RolecallError} `unknown_assignment` for an unknown id or an index out of range.
    */
-  removeGrant(index: number): Grant<S> {
+  removeGrant(ref: number | string): Grant<S> {
     this.#alive();
-    return this.#server.removeGrant(index);
+    return this.#server.removeGrant(ref);
   }
 
   /**

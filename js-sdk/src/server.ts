@@ -77,9 +77,21 @@ export class ServerMethods<S extends Schema> {
     return this.#update(() => this.#server('addAssignment').addAssignment(doc));
   }
 
-  removeAssignment(index: number): Assignment<S> {
-    const i = indexOf(index);
+  removeAssignment(ref: number | string): Assignment<S> {
+    if (typeof ref === 'string') {
+      const id = text(ref, 'id');
+      return this.#update(() => this.#server('removeAssignmentById').removeAssignmentById(id)) as Assignment<S>;
+    }
+    const i = indexOf(ref);
     return this.#update(() => this.#server('removeAssignment').removeAssignment(i)) as Assignment<S>;
+  }
+
+  assignmentId(index: number): string | undefined {
+    return this.#server('assignmentId').assignmentId(indexOf(index)) ?? undefined;
+  }
+
+  grantId(index: number): string | undefined {
+    return this.#server('grantId').grantId(indexOf(index)) ?? undefined;
   }
 
   addGrant(grant: Grant<S>): number {
@@ -87,8 +99,12 @@ export class ServerMethods<S extends Schema> {
     return this.#update(() => this.#server('addGrant').addGrant(doc));
   }
 
-  removeGrant(index: number): Grant<S> {
-    const i = indexOf(index);
+  removeGrant(ref: number | string): Grant<S> {
+    if (typeof ref === 'string') {
+      const id = text(ref, 'id');
+      return this.#update(() => this.#server('removeGrantById').removeGrantById(id)) as Grant<S>;
+    }
+    const i = indexOf(ref);
     return this.#update(() => this.#server('removeGrant').removeGrant(i)) as Grant<S>;
   }
 

@@ -75,6 +75,8 @@ export type AssignmentContext<S extends Schema> = Partial<Record<S['dimension'],
 
 /** A role held by a subject at a scope (and below), as in the directory's `assignments`. */
 export interface Assignment<S extends Schema = Schema> {
+  /** Stable id; generated from the content when absent (docs/format.md). */
+  id?: string;
   subject: string;
   role: S['role'];
   scope: string;
@@ -86,6 +88,8 @@ export interface Assignment<S extends Schema = Schema> {
 
 /** A permission (wildcards allowed) or one action given directly to a subject at a scope. */
 export interface Grant<S extends Schema = Schema> {
+  /** Stable id; generated from the content when absent (docs/format.md). */
+  id?: string;
   subject: string;
   permission?: S['permission'] | string;
   action?: S['action'];

@@ -51,6 +51,10 @@ export interface AssignRequest {
  * A role held by a subject at a scope (and below), as in the directory's `assignments`.
  */
 export interface Assignment {
+  /**
+   * Stable id; generated from the content when absent (docs/format.md).
+   */
+  id?: string;
   subject: string;
   role: string;
   scope: string;
@@ -212,6 +216,10 @@ export interface ErrorData {
  * A permission (wildcards allowed) or one action given directly to a subject at a scope.
  */
 export interface Grant {
+  /**
+   * Stable id; generated from the content when absent (docs/format.md).
+   */
+  id?: string;
   subject: string;
   permission?: string;
   action?: string;

@@ -123,7 +123,12 @@ test('an added assignment allows at once, also through a subject prepared before
   assert.equal(zoe.can('refunds.create', 'acme-cl'), true);
   assert.deepEqual(Array.from(zoe.canManyIds(Uint32Array.of(a, s, a, ev.scopeId('org')))), [1, 0]);
   assert.equal(ev.can('zoe', 'refunds.create', 'acme-cl'), true);
-  assert.deepEqual(ev.removeAssignment(i), { subject: 'zoe', role: 'operations', scope: 'acme-cl' });
+  const id = ev.assignmentId(i);
+  assert.match(id, /^a_[0-9a-f]{16}$/, 'an id generated from the content');
+  // Removed by that id (stable, unlike the index), returned with it.
+  assert.deepEqual(ev.removeAssignment(id), { id, subject: 'zoe', role: 'operations', scope: 'acme-cl' });
+  assert.equal(ev.assignmentId(i), undefined);
+  assert.throws(() => ev.removeAssignment(id), (e) => e.code === 'unknown_assignment' && e.path === 'id');
   assert.equal(zoe.canIds(a, s), false);
   assert.equal(ev.can('zoe', 'refunds.create', 'acme-cl'), false);
 });

@@ -60,6 +60,7 @@ fn synthetic_evaluator(doc: &PolicyDoc) -> Option<Evaluator> {
         assignments: policy
             .role_names()
             .map(|r| AssignmentDoc {
+                id: None,
                 subject: Text(r.to_owned()),
                 role: r.to_owned(),
                 scope: Text(SCOPE.to_owned()),

@@ -248,6 +248,29 @@ pub fn remove_role(
         .map_err(|e| ErrorData::from_input("role", e))
 }
 
+/// Removes the assignment with id `id`; the removed assignment ([`wire::Assignment`]).
+///
+/// # Errors
+/// `unknown_assignment` at `id` when no assignment has it.
+pub fn remove_assignment_by_id(eval: &mut Evaluator, id: &str) -> Outcome<AssignmentDoc> {
+    let removed = eval.remove_assignment_by_id(id);
+    removed.map_err(|e| ErrorData::from_input("assignment", e))
+}
+
+/// The id of assignment `index` (given, or generated when it was added), if there is one.
+pub fn assignment_id(eval: &Evaluator, index: u32) -> Option<String> {
+    let doc = eval.directory().doc();
+    doc.assignments
+        .get(index as usize)
+        .and_then(|a| a.id.clone())
+}
+
+/// The id of direct grant `index`, if there is one.
+pub fn grant_id(eval: &Evaluator, index: u32) -> Option<String> {
+    let doc = eval.directory().doc();
+    doc.grants.get(index as usize).and_then(|g| g.id.clone())
+}
+
 /// Adds a direct grant (`GrantDoc` JSON); its index in the directory's list.
 ///
 /// # Errors
@@ -264,6 +287,15 @@ pub fn add_grant(eval: &mut Evaluator, grant: &str) -> Outcome<u32> {
 /// `unknown_assignment` for an index out of range.
 pub fn remove_grant(eval: &mut Evaluator, index: u32) -> Outcome<GrantDoc> {
     let removed = eval.remove_grant(index as usize);
+    removed.map_err(|e| ErrorData::from_input("grant", e))
+}
+
+/// Removes the direct grant with id `id`; the removed grant ([`wire::Grant`]).
+///
+/// # Errors
+/// `unknown_assignment` at `id` when no grant has it.
+pub fn remove_grant_by_id(eval: &mut Evaluator, id: &str) -> Outcome<GrantDoc> {
+    let removed = eval.remove_grant_by_id(id);
     removed.map_err(|e| ErrorData::from_input("grant", e))
 }
 

@@ -93,6 +93,36 @@ impl Evaluator {
         object(&js(ffi::remove_assignment(&mut self.inner, index))?)
     }
 
+    /// Removes the assignment with id `id`; the removed one.
+    ///
+    /// # Errors
+    /// `unknown_assignment`.
+    #[wasm_bindgen(js_name = removeAssignmentById, unchecked_return_type = "Assignment")]
+    pub fn remove_assignment_by_id(&mut self, id: &str) -> JsResult<JsValue> {
+        object(&js(ffi::remove_assignment_by_id(&mut self.inner, id))?)
+    }
+
+    /// The id of assignment `index`, or undefined.
+    #[wasm_bindgen(js_name = assignmentId)]
+    pub fn assignment_id(&self, index: u32) -> Option<String> {
+        ffi::assignment_id(&self.inner, index)
+    }
+
+    /// The id of direct grant `index`, or undefined.
+    #[wasm_bindgen(js_name = grantId)]
+    pub fn grant_id(&self, index: u32) -> Option<String> {
+        ffi::grant_id(&self.inner, index)
+    }
+
+    /// Removes the direct grant with id `id`; the removed one.
+    ///
+    /// # Errors
+    /// `unknown_assignment`.
+    #[wasm_bindgen(js_name = removeGrantById, unchecked_return_type = "Grant")]
+    pub fn remove_grant_by_id(&mut self, id: &str) -> JsResult<JsValue> {
+        object(&js(ffi::remove_grant_by_id(&mut self.inner, id))?)
+    }
+
     /// Adds a direct grant (JSON); its index.
     ///
     /// # Errors

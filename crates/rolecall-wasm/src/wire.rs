@@ -181,6 +181,10 @@ pub struct ScopeNode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
+    /// Stable id; generated from the content when absent (docs/format.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub id: Option<String>,
     pub subject: String,
     pub role: String,
     pub scope: String,
@@ -198,6 +202,10 @@ pub struct Assignment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 #[serde(deny_unknown_fields)]
 pub struct Grant {
+    /// Stable id; generated from the content when absent (docs/format.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub id: Option<String>,
     pub subject: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]

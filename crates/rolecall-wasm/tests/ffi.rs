@@ -184,9 +184,22 @@ fn live_updates_take_json_and_return_the_index_or_the_removed_item() {
     let before = json_of(ffi::directory(&eval));
     let i = ffi::add_assignment(&mut eval, &zoe.to_string()).unwrap();
     let doc: Value = json_of(ffi::directory(&eval));
-    assert_eq!(doc["assignments"][i as usize], zoe);
+    // Stored with the id generated from its content (docs/format.md).
+    let id = ffi::assignment_id(&eval, i).unwrap();
+    assert!(id.starts_with("a_"), "{id}");
+    let mut held = zoe.clone();
+    held["id"] = json!(id);
+    assert_eq!(doc["assignments"][i as usize], held);
     let removed: Value = json_of(ffi::remove_assignment(&mut eval, i).unwrap());
-    assert_eq!(removed, zoe);
+    assert_eq!(removed, held);
+    assert_eq!(json_of(ffi::directory(&eval)), before);
+    // Again, removed by the id this time.
+    let i = ffi::add_assignment(&mut eval, &zoe.to_string()).unwrap();
+    assert_eq!(ffi::assignment_id(&eval, i).as_deref(), Some(id.as_str()));
+    let removed: Value = json_of(ffi::remove_assignment_by_id(&mut eval, &id).unwrap());
+    assert_eq!(removed, held);
+    let e = ffi::remove_assignment_by_id(&mut eval, &id).unwrap_err();
+    assert_eq!(e.code, "unknown_assignment");
     assert_eq!(json_of(ffi::directory(&eval)), before);
 }
 

@@ -298,6 +298,7 @@ fn max_holders_live(n: usize) -> Result<(Duration, String), String> {
     let (_, t) = timed(|| {
         for i in 0..n {
             e.add_assignment(AssignmentDoc {
+                id: None,
                 subject: Text(format!("u{i}")),
                 role: "owner".into(),
                 scope: Text("org".into()),

@@ -113,6 +113,7 @@ impl Evaluator {
                 return Ok(d);
             }
             state.assignments.push(AssignmentDoc {
+                id: None,
                 subject: req.to.clone(),
                 ..c
             });
@@ -482,6 +483,7 @@ pub fn copy_allocation(doc: &DirectoryDoc, from: &str, to: &str) -> DirectoryDoc
         .iter()
         .filter(|a| a.subject.0 == from)
         .map(|a| AssignmentDoc {
+            id: None,
             subject: crate::model::Text(to.to_owned()),
             ..a.clone()
         })

@@ -218,6 +218,7 @@ pub fn generate(seed: u64, size: Size, opts: Options) -> Case {
             Vec::new()
         };
         directory.assignments.push(AssignmentDoc {
+            id: None,
             subject: Text(users[rng.usize(..users.len())].clone()),
             role: format!("role{}", rng.usize(..nroles)),
             scope: Text(scope_ids[rng.usize(..nscopes)].clone()),
@@ -235,6 +236,7 @@ pub fn generate(seed: u64, size: Size, opts: Options) -> Case {
             )
         };
         directory.grants.push(GrantDoc {
+            id: None,
             subject: Text(users[rng.usize(..users.len())].clone()),
             permission,
             action,

@@ -4,9 +4,14 @@
 //! it; a rejected update changes nothing that decisions read.
 //!
 //! Removing an item moves the last item of its list into the freed index (`swap_remove`), so
-//! indexes stay dense; decisions name sources by index.
+//! indexes stay dense; decisions name sources by index. Assignments and grants also have stable
+//! ids (given, or generated from their content: `directory::ids`), which do not move: remove by
+//! id when anyone else may be changing the directory.
 
-use crate::directory::{conflict_in, exclusive_error, max_error, Origin, NO_KEY, UNKNOWN_SUBJECT};
+use crate::directory::{
+    assignment_hash, conflict_in, exclusive_error, grant_hash, max_error, Kind, Origin, NO_KEY,
+    UNKNOWN_SUBJECT,
+};
 use crate::error::first;
 use crate::error::{Error, ErrorCode, Result};
 use crate::eval::Evaluator;
@@ -23,12 +28,14 @@ impl Evaluator {
 
     /// Adds an assignment, validated like a directory entry (`unknown_role`, `unknown_scope`,
     /// `scope_kind_not_allowed`, `max_holders_exceeded`, `exclusive_roles`, ...). Returns its index.
-    /// Adding one identical to an assignment the directory holds changes nothing and returns
-    /// that one's index: repeated or concurrent requests cannot grow the directory.
+    /// Adding one identical to an assignment the directory holds (its id aside, when it gives
+    /// none) changes nothing and returns that one's index: repeated or concurrent requests
+    /// cannot grow the directory. Without an `id`, one is generated (`directory::ids`).
     ///
     /// # Errors
-    /// The validation error; the directory is unchanged.
-    pub fn add_assignment(&mut self, a: AssignmentDoc) -> Result<usize> {
+    /// The validation error (`duplicate_id` at `id` for an id already used); the directory is
+    /// unchanged.
+    pub fn add_assignment(&mut self, mut a: AssignmentDoc) -> Result<usize> {
         self.check_live()?;
         if let Some(i) = self.identical_assignment(&a) {
             return Ok(i);
@@ -84,6 +91,12 @@ impl Evaluator {
                 return Err(exclusive_error(&policy, &a.subject.0, r1, r2, i));
             }
         }
+        // Claimed after every check and before any change: nothing needs undoing.
+        let id =
+            self.dir
+                .ids
+                .claim(Kind::Assignment, a.id.as_deref(), || assignment_hash(&a), i)?;
+        a.id = Some(id);
         for &c in &constrained {
             if policy
                 .roles
@@ -109,7 +122,17 @@ impl Evaluator {
         info.sources.iter().find_map(|src| match src.origin {
             Origin::Assignment(i) => {
                 let i = i as usize;
-                (self.dir.doc.assignments.get(i) == Some(a)).then_some(i)
+                let held = self.dir.doc.assignments.get(i)?;
+                let same = match &a.id {
+                    Some(_) => held == a,
+                    None => {
+                        AssignmentDoc {
+                            id: None,
+                            ..held.clone()
+                        } == *a
+                    }
+                };
+                same.then_some(i)
             }
             _ => None,
         })
@@ -130,6 +153,16 @@ impl Evaluator {
             .filter(|l| index <= *l)
             .ok_or_else(|| out_of_range("assignment", index))?;
         let removed = self.dir.doc.assignments.swap_remove(index);
+        let moved = (index != last)
+            .then(|| self.dir.doc.assignments.get(index))
+            .flatten()
+            .and_then(|a| a.id.clone());
+        self.dir.ids.removed(
+            Kind::Assignment,
+            removed.id.as_deref(),
+            moved.as_deref(),
+            index as u32,
+        );
         let s = self.dir.subject_or_unknown(&removed.subject.0);
         let mut gone = None;
         if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
@@ -182,7 +215,7 @@ impl Evaluator {
     ///
     /// # Errors
     /// The validation error; the directory is unchanged.
-    pub fn add_grant(&mut self, g: GrantDoc) -> Result<usize> {
+    pub fn add_grant(&mut self, mut g: GrantDoc) -> Result<usize> {
         self.check_live()?;
         let policy = self.policy.clone();
         let i = self.dir.doc.grants.len() as u32;
@@ -193,6 +226,11 @@ impl Evaluator {
             .compile_grant(&policy, &g, i, &|_| subject_is_key, &mut errs)
         {
             Some((s, src)) if errs.is_empty() => {
+                let id = self
+                    .dir
+                    .ids
+                    .claim(Kind::Grant, g.id.as_deref(), || grant_hash(&g), i)?;
+                g.id = Some(id);
                 self.dir.push_source(s, src);
                 self.sort_sources(s);
                 self.dir.doc.grants.push(g);
@@ -217,6 +255,16 @@ impl Evaluator {
             .filter(|l| index <= *l)
             .ok_or_else(|| out_of_range("grant", index))?;
         let removed = self.dir.doc.grants.swap_remove(index);
+        let moved = (index != last)
+            .then(|| self.dir.doc.grants.get(index))
+            .flatten()
+            .and_then(|g| g.id.clone());
+        self.dir.ids.removed(
+            Kind::Grant,
+            removed.id.as_deref(),
+            moved.as_deref(),
+            index as u32,
+        );
         let s = self.dir.subject_or_unknown(&removed.subject.0);
         if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
             info.sources
@@ -230,6 +278,40 @@ impl Evaluator {
             );
         }
         Ok(removed)
+    }
+
+    /// The index of the assignment with this id.
+    pub fn assignment_index(&self, id: &str) -> Option<usize> {
+        self.dir.ids.assignments.get(id).map(|&i| i as usize)
+    }
+
+    /// The index of the direct grant with this id.
+    pub fn grant_index(&self, id: &str) -> Option<usize> {
+        self.dir.ids.grants.get(id).map(|&i| i as usize)
+    }
+
+    /// Removes the assignment with this id, returning it.
+    ///
+    /// # Errors
+    /// `unknown_assignment` at `id` when no assignment has it.
+    pub fn remove_assignment_by_id(&mut self, id: &str) -> Result<AssignmentDoc> {
+        self.check_live()?;
+        let index = self
+            .assignment_index(id)
+            .ok_or_else(|| unknown_id("assignment", id))?;
+        self.remove_assignment(index)
+    }
+
+    /// Removes the direct grant with this id, returning it.
+    ///
+    /// # Errors
+    /// `unknown_assignment` at `id` when no grant has it.
+    pub fn remove_grant_by_id(&mut self, id: &str) -> Result<GrantDoc> {
+        self.check_live()?;
+        let index = self
+            .grant_index(id)
+            .ok_or_else(|| unknown_id("grant", id))?;
+        self.remove_grant(index)
     }
 
     /// Adds an API key.
@@ -384,5 +466,13 @@ fn out_of_range(what: &str, index: usize) -> Error {
         ErrorCode::UnknownAssignment,
         "index",
         format!("no {what} at index {index}"),
+    )
+}
+
+fn unknown_id(what: &str, id: &str) -> Error {
+    Error::new(
+        ErrorCode::UnknownAssignment,
+        "id",
+        format!("no {what} with id `{id}`"),
     )
 }

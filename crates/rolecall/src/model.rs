@@ -370,6 +370,11 @@ pub type ContextDoc = IndexMap<String, OneOrMany>;
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentDoc {
+    /// The assignment's stable id (live updates and stores remove and change it by id). Generated
+    /// when absent: `a_` and 16 hex digits of the SHA-256 of the item's fields (see
+    /// docs/format.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Who.
     pub subject: Text,
     /// Which role.
@@ -389,6 +394,9 @@ pub struct AssignmentDoc {
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct GrantDoc {
+    /// The grant's stable id; generated when absent as an assignment's, with `g_`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Who.
     pub subject: Text,
     /// A permission (wildcards allowed).

@@ -540,6 +540,7 @@ fn a_live_role_change_keeps_every_subject_handle() {
         action: None,
         scope: Text("beta".into()),
         context: Default::default(),
+        id: None,
     })
     .unwrap();
     e.add_assignment(rolecall::model::AssignmentDoc {

@@ -555,6 +555,7 @@ fn sibling_scopes(n: usize) -> Vec<ScopeDoc> {
 
 fn assignment(subject: &str, role: &str, scope: &str) -> AssignmentDoc {
     AssignmentDoc {
+        id: None,
         subject: Text(subject.into()),
         role: role.into(),
         scope: Text(scope.into()),

@@ -39,7 +39,7 @@ proptest! {
         let role = format!("role{}", (extra as usize) % case.policy.roles.len());
         let scope = case.directory.scopes[(extra as usize / 7) % case.directory.scopes.len()].id.clone();
         let context = a.context.iter().filter(|(d, _)| case.policy.dimensions.contains(d)).map(|(d, v)| (d.clone(), v.clone())).collect();
-        more.directory.assignments.push(AssignmentDoc { subject: a.subject.clone(), role, scope, context, except: vec![] });
+        more.directory.assignments.push(AssignmentDoc { id: None, subject: a.subject.clone(), role, scope, context, except: vec![] });
         let after = build(&more);
         for q in &case.queries {
             if allowed(&before, q) == Some(true) {
@@ -55,7 +55,7 @@ proptest! {
         case.directory.api_keys.clear();
         let scopes = case.directory.scopes.clone();
         let at = scopes[pick % scopes.len()].id.clone();
-        case.directory.grants = vec![rolecall::model::GrantDoc { subject: Text("u0".into()), permission: Some("*:*".into()), action: None, scope: at.clone(), context: Default::default() }];
+        case.directory.grants = vec![rolecall::model::GrantDoc { id: None, subject: Text("u0".into()), permission: Some("*:*".into()), action: None, scope: at.clone(), context: Default::default() }];
         let e = build(&case);
         let perm = e.policy().permission_names()[0].clone();
         for s in &scopes {
@@ -114,7 +114,7 @@ proptest! {
         if !d.allowed { return Ok(()); }
         // Every permission the new assignment gives, at every point of its context, the actor holds.
         let mut probe = case.clone();
-        probe.directory.assignments = vec![AssignmentDoc { subject: Text("probe".into()), role, scope: scope.clone(), context: context.clone(), except: vec![] }];
+        probe.directory.assignments = vec![AssignmentDoc { id: None, subject: Text("probe".into()), role, scope: scope.clone(), context: context.clone(), except: vec![] }];
         probe.directory.grants.clear();
         probe.directory.api_keys.clear();
         let given = build(&probe);
@@ -150,7 +150,7 @@ proptest! {
             match n % 6 {
                 0 | 1 => {
                     if let Some(a) = pool.directory.assignments.get(n / 6 % pool.directory.assignments.len().max(1)) {
-                        let a = AssignmentDoc {
+                        let a = AssignmentDoc { id: None,
                             role: format!("role{}", n % case.policy.roles.len()),
                             scope: case.directory.scopes[n / 7 % case.directory.scopes.len()].id.clone(),
                             context: a.context.iter().filter(|(d, _)| case.policy.dimensions.contains(d)).map(|(d, v)| (d.clone(), v.clone())).collect(),
@@ -168,7 +168,7 @@ proptest! {
                 }
                 _ => {
                     if let Some(g) = pool.directory.grants.first() {
-                        let g = rolecall::model::GrantDoc { scope: case.directory.scopes[n / 5 % case.directory.scopes.len()].id.clone(), context: Default::default(), permission: Some("*:view".into()), action: None, subject: g.subject.clone() };
+                        let g = rolecall::model::GrantDoc { id: None, scope: case.directory.scopes[n / 5 % case.directory.scopes.len()].id.clone(), context: Default::default(), permission: Some("*:view".into()), action: None, subject: g.subject.clone() };
                         live.add_grant(g).unwrap();
                     }
                 }

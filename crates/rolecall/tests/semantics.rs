@@ -587,7 +587,7 @@ proptest! {
         // It really removes: a probe holding only the excepted assignment.
         let a = &dir.assignments[i];
         let mut probe = case.directory.clone();
-        probe.assignments = vec![AssignmentDoc {
+        probe.assignments = vec![AssignmentDoc { id: None,
             subject: Text("probe".into()),
             ..a.clone()
         }];
@@ -750,7 +750,7 @@ proptest! {
         let qualifier = random_qualifier(&mut pick, &case.policy.dimensions);
         let probe = |context: ContextDoc| {
             let mut dir = case.directory.clone();
-            dir.assignments.push(AssignmentDoc {
+            dir.assignments.push(AssignmentDoc { id: None,
                 subject: Text("probe".into()),
                 role: role.clone(),
                 scope: scope.clone(),
@@ -891,6 +891,7 @@ fn change(pick: &mut Pick, case: &Case, pool: &Case) -> Option<DirectoryDoc> {
         0 => {
             let from = pool.directory.assignments.first();
             dir.assignments.push(AssignmentDoc {
+                id: None,
                 subject: Text(pick.of(&subjects).clone()),
                 role: format!("role{}", pick.below(case.policy.roles.len())),
                 scope: Text(pick.of(&scopes).clone()),
@@ -915,6 +916,7 @@ fn change(pick: &mut Pick, case: &Case, pool: &Case) -> Option<DirectoryDoc> {
             };
             let from = pool.directory.grants.first();
             dir.grants.push(GrantDoc {
+                id: None,
                 subject: Text(pick.of(&subjects).clone()),
                 permission,
                 action,

@@ -24,16 +24,19 @@ const COOKIE = 'rolecall_demo_user';
 const AUDIT_SIZE = 500;
 
 /**
- * Builds the app. `policyText` and `directoryText` are YAML or JSON; `dashboardDir` is the built
- * dashboard (served at `/`), optional. Returns `{ app, directory, audit }`.
+ * Builds the app. `policyText` and `directoryText` are YAML or JSON; `store`, optional, a
+ * `rolecall/postgres` store holding the directory (else it is kept in memory); `dashboardDir` is
+ * the built dashboard (served at `/`), optional. Returns `{ app, directory, audit }`.
  */
-export function createApp({ policyText, directoryText, dashboardDir, logAudit = false }) {
+export function createApp({ policyText, directoryText, dashboardDir, store, logAudit = false }) {
   const policy = Policy.parse(policyText);
   // The page gets the policy as JSON: the same canonical form, so the same hash.
   const policyDoc = YAML.parse(policyText);
   const policyJson = JSON.stringify(policyDoc);
   const roleNames = Object.keys(policyDoc.roles ?? {});
-  const directory = new LiveDirectory(policy, YAML.parse(directoryText));
+  // With a store (rolecall/postgres) the directory is the database's, and `policyText` must be
+  // the policy the store was opened with.
+  const directory = new LiveDirectory(store?.policy ?? policy, YAML.parse(directoryText), store);
   const data = seedData();
   const audit = [];
   const evaluator = () => directory.evaluator;

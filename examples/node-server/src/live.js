@@ -1,6 +1,10 @@
-// The server's directory, changed while it runs (Team page) without a restart, through the SDK's
-// live updates (`evaluator.addAssignment`, `removeAssignment`, `defineRole`): a change is
-// validated as loading would validate it, and a failed change changes nothing.
+// The server's directory, changed while it runs (Team page) without a restart. Two modes, one
+// interface: in memory (`new LiveDirectory(policy, doc)`: the SDK's live updates, gone when the
+// server stops) or kept in a database (`new LiveDirectory(policy, doc, store)`, a
+// `rolecall/postgres` store: every change is written with its change-log row, survives restarts
+// and reaches the other server instances). Either way a change is validated as loading would
+// validate it, a failed change changes nothing, and assignments are removed by their stable id.
+// Custom roles (`defineRole`) go through the SDK's live updates.
 // `version` grows with each change: clients compare it with their snapshot's to know it is stale.
 
 import { Evaluator, RolecallError } from 'rolecall';
@@ -8,12 +12,14 @@ import { Evaluator, RolecallError } from 'rolecall';
 export class LiveDirectory {
   #policy;
   #evaluator;
+  #store;
   #version = 1;
 
-  /** `doc`: the directory document as an object. */
-  constructor(policy, doc) {
+  /** `doc`: the directory document as an object; `store`: a `rolecall/postgres` store, or none. */
+  constructor(policy, doc, store = undefined) {
     this.#policy = policy;
-    this.#evaluator = new Evaluator(policy, doc);
+    this.#store = store;
+    if (store === undefined) this.#evaluator = new Evaluator(policy, doc);
   }
 
   /** The policy every evaluator here decides under. */
@@ -23,27 +29,32 @@ export class LiveDirectory {
 
   /** The evaluator to decide with now. */
   get evaluator() {
-    return this.#evaluator;
+    return this.#store?.evaluator ?? this.#evaluator;
   }
 
-  /** Grows by one with each change. */
+  /** Grows by one with each change (kept in the database with a store: it never starts over). */
   get version() {
-    return this.#version;
+    return this.#store?.version ?? this.#version;
   }
 
-  /** The current directory document. */
+  /** The store, when the directory is kept in a database. */
+  get store() {
+    return this.#store;
+  }
+
+  /** The current directory document (every assignment with its id). */
   document() {
-    return this.#evaluator.directory();
+    return this.evaluator.directory();
   }
 
-  /** The assignment at `index`, or undefined. */
-  assignment(index) {
-    return this.document().assignments?.[index];
+  /** The assignment with this id, or undefined. */
+  assignment(id) {
+    return this.document().assignments?.find((a) => a.id === id);
   }
 
   /**
-   * An evaluator for the directory as it would be after `change` (`{ add?, remove? }`), for a
-   * preview and its access diff; the live one is not touched.
+   * An evaluator for the directory as it would be after `change` (`{ add?, remove? }`, `remove`
+   * an assignment id), for a preview and its access diff; the live one is not touched.
    * @throws {RolecallError} when the changed directory is invalid.
    */
   preview(change) {
@@ -76,35 +87,35 @@ export class LiveDirectory {
   }
 
   /**
-   * Applies `{ add?, remove? }` (remove first: a change of role is one request). Returns the index
-   * of the added assignment, if any.
+   * Applies `{ add?, remove? }` (remove first: a change of role is one request), as `actor`.
+   * Resolves to the added assignment's id, if any.
    * @throws {RolecallError} when the change is invalid; nothing has changed then.
+   * @throws {StoreError} (`rolecall/postgres`) when the database is unreachable; nothing changed.
    */
-  apply(change) {
+  async apply(change, actor = undefined) {
+    if (this.#store !== undefined) {
+      const r = await this.#store.apply({ kind: 'assignment', add: change.add, remove: change.remove }, { actor });
+      return r.id;
+    }
     const e = this.#evaluator;
-    // Remove-then-add cannot be undone in place if the add fails (removing moves the last
-    // assignment into the freed index), so a change of role is validated on a copy first.
+    // A change of role is validated on a copy first, so a failed add leaves the removal undone.
     if (change.remove !== undefined && change.add !== undefined) this.preview(change);
     if (change.remove !== undefined) e.removeAssignment(change.remove);
     const index = change.add === undefined ? undefined : e.addAssignment(change.add);
     this.#version += 1;
-    return index;
+    return index === undefined ? undefined : e.assignmentId(index);
   }
 }
 
-/**
- * A copy of `doc` with the change made, removing as the core does: the last assignment moves
- * into the freed index, so indexes stay dense and match the live evaluator's.
- */
+/** A copy of `doc` with the change made: the assignment with id `remove` removed, `add` added. */
 export function applyTo(doc, { add, remove }) {
   const next = structuredClone(doc);
-  const list = (next.assignments ??= []);
+  let list = (next.assignments ??= []);
   if (remove !== undefined) {
-    if (!Number.isInteger(remove) || remove < 0 || remove >= list.length) {
-      throw new RolecallError({ code: 'unknown_assignment', message: `no assignment at index ${remove}`, path: 'index' });
+    if (!list.some((a) => a.id === remove)) {
+      throw new RolecallError({ code: 'unknown_assignment', message: `no assignment with id \`${remove}\``, path: 'id' });
     }
-    const last = list.pop();
-    if (remove < list.length) list[remove] = last;
+    list = next.assignments = list.filter((a) => a.id !== remove);
   }
   if (add !== undefined) list.push(add);
   return next;

@@ -3,7 +3,7 @@
 // directory). The page never decides these: canAssign needs the whole directory.
 
 import express from 'express';
-import { diff } from 'rolecall';
+import { diff, RolecallError } from 'rolecall';
 import { enforce } from 'rolecall/node';
 import { tenantContext } from './demo.js';
 import { fail, isId } from './http.js';
@@ -36,6 +36,19 @@ export function teamRoutes({ directory, roleNames, onDecision, assignRequires })
     }));
     res.json({ roles });
   });
+  // The recent changes at a scope, newest first (with a database; in memory there is no log).
+  r.get('/history', async (req, res, next) => {
+    const scope = req.query.scope;
+    if (!isId(scope)) return fail(res, 400, 'invalid_request', 'Give `scope`');
+    if (!administers(req, res, scope)) return;
+    if (directory.store === undefined) return res.json({ kept: false, changes: [] });
+    try {
+      res.json({ kept: true, changes: await directory.store.history({ scope, limit: 20 }) });
+    } catch (e) {
+      if (e?.name === 'StoreError') return fail(res, 503, e.code, e.message);
+      next(e);
+    }
+  });
   r.post('/preview', (req, res) => {
     const change = changeOf(req.body ?? {}, req, res, directory, administers);
     if (change === undefined) return;
@@ -48,16 +61,15 @@ export function teamRoutes({ directory, roleNames, onDecision, assignRequires })
   r.post('/', (req, res) => {
     const change = changeOf(req.body ?? {}, req, res, directory, administers);
     if (change === undefined) return;
-    applyChange(req, res, change);
+    return applyChange(req, res, change);
   });
-  r.delete('/:index', (req, res) => {
-    const remove = /^\d+$/.test(req.params.index) ? Number(req.params.index) : -1;
-    const change = changeOf({ remove }, req, res, directory, administers);
+  r.delete('/:id', (req, res) => {
+    const change = changeOf({ remove: req.params.id }, req, res, directory, administers);
     if (change === undefined) return;
-    applyChange(req, res, change);
+    return applyChange(req, res, change);
   });
 
-  function applyChange(req, res, change) {
+  async function applyChange(req, res, change) {
     const checks = checkChange(directory.evaluator, req.subject, change, directory);
     const denied = checks.find((c) => !c.decision.allowed);
     for (const c of checks) {
@@ -69,9 +81,17 @@ export function teamRoutes({ directory, roleNames, onDecision, assignRequires })
     // The diff comes from a preview taken before applying: with live updates the evaluator is
     // changed in place, so there is no "before" object left to compare afterwards.
     const changes = diff(directory.evaluator, directory.preview(change)).changes;
-    const index = directory.apply(change);
+    let id;
+    try {
+      id = await directory.apply(change, req.subject);
+    } catch (e) {
+      if (e instanceof RolecallError) return fail(res, 422, e.code, e.message);
+      // The database is down or refused: nothing changed (decisions go on from the last state).
+      if (e?.name === 'StoreError') return fail(res, 503, e.code, e.message);
+      throw e;
+    }
     res.set('X-Rolecall-Version', String(directory.version));
-    res.status(change.add === undefined ? 200 : 201).json({ index, version: directory.version, diff: changes });
+    res.status(change.add === undefined ? 200 : 201).json({ id, version: directory.version, diff: changes });
   }
 
   return r;
@@ -90,8 +110,8 @@ function contextOf(x) {
 
 /**
  * Reads `{ add?, remove? }` (or a bare assignment, meaning `add`) from a request; answers the
- * error and returns undefined when it is malformed. Removing by index needs the directory version
- * the page saw (`X-Rolecall-Version`): indexes move when assignments are removed.
+ * error and returns undefined when it is malformed. `remove` is an assignment's stable id (ids,
+ * unlike positions, do not move when someone else removes an assignment meanwhile).
  */
 function changeOf(body, req, res, directory, administers) {
   const raw = body.add ?? (body.subject !== undefined ? body : undefined);
@@ -107,26 +127,17 @@ function changeOf(body, req, res, directory, administers) {
   }
   const remove = body.remove;
   if (remove !== undefined) {
-    if (!Number.isInteger(remove) || remove < 0) {
-      fail(res, 400, 'invalid_request', '`remove` is the index of an assignment');
-      return undefined;
-    }
-    const seen = req.get('x-rolecall-version');
-    if (seen === undefined) {
-      fail(res, 428, 'version_required', 'Send the directory version you saw (X-Rolecall-Version)');
-      return undefined;
-    }
-    if (seen !== String(directory.version)) {
-      fail(res, 409, 'stale_directory', 'The team changed since the page loaded it; reload and try again');
+    if (!isId(remove)) {
+      fail(res, 400, 'invalid_request', '`remove` is the id of an assignment');
       return undefined;
     }
     if (directory.assignment(remove) === undefined) {
-      fail(res, 404, 'unknown_assignment', `No assignment at index ${remove}`);
+      fail(res, 404, 'unknown_assignment', `No assignment with id ${remove}`);
       return undefined;
     }
   }
   if (add === undefined && remove === undefined) {
-    fail(res, 400, 'invalid_request', 'Give an assignment to add, an index to remove, or both');
+    fail(res, 400, 'invalid_request', 'Give an assignment to add, the id of one to remove, or both');
     return undefined;
   }
   return { add, remove };

@@ -68,12 +68,14 @@ test('preview, save, enforce at once, revoke: the live directory end to end', as
   const done = await refund();
   assert.equal(done.status, 201, JSON.stringify(done.body));
   const snap = await as('fiona', 'GET', '/api/me/snapshot');
-  assert.ok(snap.body.assignments.some(([i, a]) => i === saved.body.index && a.role === 'support'));
+  assert.match(saved.body.id, /^a_[0-9a-f]{16}$/);
+  assert.ok(snap.body.assignments.some(([, a]) => a.id === saved.body.id && a.role === 'support'));
 
-  // Revoking needs the version the page saw.
-  const stale = await as('olga', 'DELETE', `/api/assignments/${saved.body.index}`, undefined, { 'x-rolecall-version': String(version - 1) });
-  assert.equal(stale.status, 409);
-  const revoked = await as('olga', 'DELETE', `/api/assignments/${saved.body.index}`, undefined, { 'x-rolecall-version': String(version) });
+  // Revoked by its id: stable, whatever else changed meanwhile (here: another assignment removed).
+  const team = await as('olga', 'GET', '/api/scopes/org/team');
+  const oscars = team.body.assignments.find((a) => a.subject === 'oscar');
+  assert.equal((await as('olga', 'DELETE', `/api/assignments/${oscars.id}`)).status, 200);
+  const revoked = await as('olga', 'DELETE', `/api/assignments/${saved.body.id}`);
   assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
   assert.deepEqual(revoked.body.diff, [{ subject: 'fiona', scope: 'acme-cl', gained: [], lost: ['refunds:manage', 'refunds:view'] }]);
   const again = await as('fiona', 'POST', '/api/scopes/acme-cl/payments/pay_cl_1/refund');
@@ -84,7 +86,7 @@ test('preview, save, enforce at once, revoke: the live directory end to end', as
 test('changing a role is one request: revoke then assign, with the diff of both', async () => {
   const team = await as('olga', 'GET', '/api/scopes/acme-mx/team');
   const sams = team.body.assignments.find((a) => a.subject === 'sam');
-  const change = { remove: sams.index, add: { subject: 'sam', role: 'operations', scope: 'acme-mx' } };
+  const change = { remove: sams.id, add: { subject: 'sam', role: 'operations', scope: 'acme-mx' } };
   const headers = { 'x-rolecall-version': String(team.body.version) };
   const preview = await as('olga', 'POST', '/api/assignments/preview', change, headers);
   assert.deepEqual(preview.body.checks.map((c) => [c.op, c.decision.reason]), [['remove', 'granted'], ['add', 'granted']]);

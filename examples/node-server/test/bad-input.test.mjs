@@ -36,10 +36,8 @@ const cases = [
   ['an assignment at an unknown scope', 'POST', '/api/assignments', { body: { subject: 'fiona', role: 'support', scope: 'nowhere' } }, 403, 'out_of_scope'],
   ['an assignment with a malformed context', 'POST', '/api/assignments', { body: { subject: 'fiona', role: 'support', scope: 'org', context: { country: 5 } } }, 400, 'invalid_request'],
   ['an assignment without a subject', 'POST', '/api/assignments', { body: { role: 'support', scope: 'org' } }, 400, 'invalid_request'],
-  ['revoking an index that is not a number', 'DELETE', '/api/assignments/first', { headers: { 'x-rolecall-version': '1' } }, 400, 'invalid_request'],
-  ['revoking without the directory version', 'DELETE', '/api/assignments/0', {}, 428, 'version_required'],
-  ['revoking with a stale directory version', 'DELETE', '/api/assignments/0', { headers: { 'x-rolecall-version': '0' } }, 409, 'stale_directory'],
-  ['revoking an assignment that does not exist', 'DELETE', '/api/assignments/999', { headers: { 'x-rolecall-version': '1' } }, 404, 'unknown_assignment'],
+  ['revoking an assignment id that does not exist', 'DELETE', '/api/assignments/a_0000000000000000', {}, 404, 'unknown_assignment'],
+  ['removing by a position instead of an id', 'POST', '/api/assignments', { body: { remove: 0 } }, 400, 'invalid_request'],
   ['a page decided under another policy', 'GET', '/api/scopes/org/payments', { headers: { 'x-rolecall-policy': 'f'.repeat(64) } }, 409, 'policy_mismatch'],
   ['an unknown API route', 'GET', '/api/nothing/here', {}, 404, 'not_found'],
 ];

@@ -24,9 +24,17 @@ export const users = [...new Set([...directoryDoc.assignments, ...directoryDoc.g
  * Starts `node src/main.js` on a free loopback port. Resolves to `{ url, stop, alive }` once it
  * prints its URL; `alive()` tells whether the process is still running (it must never crash).
  */
-export function startServer(env = {}) {
+export function startServer(env = {}, { timeoutMs = 15_000 } = {}) {
   const child = spawn(process.execPath, [join(root, 'src', 'main.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DASHBOARD: join(root, 'no-dashboard'), ...env },
+    // The directory in memory unless the test asks for a database (DATABASE_URL, DATA_DIR).
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DASHBOARD: join(root, 'no-dashboard'),
+      ...(env.DATABASE_URL || env.DATA_DIR ? {} : { DIRECTORY_STORE: 'memory' }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let exited = false;
@@ -38,7 +46,7 @@ export function startServer(env = {}) {
     stderr += d;
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start in 15 s: ${stderr}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`the server did not start in ${timeoutMs / 1000} s: ${stderr}`)), timeoutMs);
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -49,6 +57,13 @@ export function startServer(env = {}) {
           url: m[1],
           alive: () => !exited,
           stderr: () => stderr,
+          /** `kill -9`: no shutdown code runs (what a crash or an OOM kill does). */
+          crash: () =>
+            new Promise((done) => {
+              if (exited) return done();
+              child.once('exit', done);
+              child.kill('SIGKILL');
+            }),
           stop: () =>
             new Promise((done) => {
               if (exited) return done();

@@ -11,12 +11,14 @@
 //!   and administration).
 
 mod constraints;
+mod ids;
 mod interning;
 mod roles;
 mod scopes;
 mod sources;
 
 pub(crate) use constraints::{conflict_in, exclusive_error, max_error};
+pub(crate) use ids::{assignment_hash, grant_hash, ItemIds, Kind};
 pub(crate) use interning::{DimRule, Interner, NO_CONTEXT};
 pub(crate) use roles::with_custom_roles;
 pub(crate) use scopes::{build_scopes, Scopes, NO_PARENT};
@@ -89,6 +91,8 @@ pub struct Directory {
     /// The policy with the directory's custom roles after its own (see `roles`), when it is not
     /// the policy the directory was compiled with: evaluators decide with it.
     pub(crate) custom: Option<Arc<Policy>>,
+    /// Assignment and grant ids to their indexes.
+    pub(crate) ids: ItemIds,
 }
 
 impl Directory {
@@ -148,7 +152,7 @@ impl Directory {
 
     fn compile(
         policy: &Policy,
-        d: DirectoryDoc,
+        mut d: DirectoryDoc,
         previous: Option<&Directory>,
     ) -> Result<Directory, Vec<Error>> {
         let mut errs = Vec::new();
@@ -162,6 +166,7 @@ impl Directory {
                 return Err(vec![e]);
             }
         }
+        let ids = ItemIds::assign(&mut d, &mut errs);
         let scopes = build_scopes(&d, &mut errs, true);
         let before = errs.len();
         let custom = with_custom_roles(policy, &d.roles, &scopes, true, &mut errs).map(Arc::new);
@@ -175,6 +180,7 @@ impl Directory {
         for name in previous.iter().flat_map(|p| p.subjects.names()) {
             dir.subject(name);
         }
+        dir.ids = ids;
         dir.resolve_forbid_scopes(policy, &mut errs, true);
         dir.build_sources(policy, &mut errs);
         if errs.is_empty() {
@@ -203,6 +209,7 @@ impl Directory {
             sets: Interner::default(),
             holders: HashMap::new(),
             custom: None,
+            ids: ItemIds::default(),
         }
     }
 

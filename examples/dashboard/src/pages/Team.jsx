@@ -20,7 +20,10 @@ export function TeamPage({ users, policyDoc }) {
 function TeamBody({ users, policyDoc }) {
   const tenant = useTenant();
   const team = useResource(`/api/scopes/${tenant.id}/team`);
-  // The change being previewed: `{ add?, remove? }`, with the directory version it was made on.
+  // Recent changes here (kept when the server stores the directory in a database).
+  const history = useResource(`/api/assignments/history?scope=${encodeURIComponent(tenant.id)}`);
+  // The change being previewed: `{ add?, remove? }` (`remove` an assignment id), with the directory
+  // version it was made on.
   const [change, setChange] = useState(null);
   // Grows when a role is created, so the assign form asks for its options again.
   const [roles, setRoles] = useState(0);
@@ -28,6 +31,7 @@ function TeamBody({ users, policyDoc }) {
   const done = () => {
     setChange(null);
     team.reload();
+    history.reload();
   };
   if (team.data === undefined) return <Loading error={team.error} />;
   const { assignments, grants, invitations, version } = team.data;
@@ -41,12 +45,12 @@ function TeamBody({ users, policyDoc }) {
           </thead>
           <tbody>
             {assignments.map((a) => (
-              <Member key={`${a.index}-${version}`} a={a} name={name(a.subject)} policyDoc={policyDoc}
-                onChange={(role) => setChange({ version, remove: a.index, add: { subject: a.subject, role, scope: a.scope, ...(a.context ? { context: a.context } : {}) } })}
-                onRemove={() => setChange({ version, remove: a.index })} />
+              <Member key={a.id} a={a} name={name(a.subject)} policyDoc={policyDoc}
+                onChange={(role) => setChange({ version, remove: a.id, add: { subject: a.subject, role, scope: a.scope, ...(a.context ? { context: a.context } : {}) } })}
+                onRemove={() => setChange({ version, remove: a.id })} />
             ))}
             {grants.map((g) => (
-              <tr key={`g${g.index}`} className="grant-row">
+              <tr key={g.id} className="grant-row">
                 <td>{name(g.subject)}</td>
                 <td colSpan={2}><span className="chip">direct grant</span> {g.permission ?? g.action} at {g.scope}</td>
                 <td colSpan={2} className="muted">Granted outside the dashboard</td>
@@ -59,6 +63,7 @@ function TeamBody({ users, policyDoc }) {
       <AssignForm key={roles} users={users} policyDoc={policyDoc} onPick={(add) => setChange({ version, add })} />
       <CreateRole policyDoc={policyDoc} onCreated={() => setRoles((n) => n + 1)} />
       <Invite invitations={invitations} onInvited={team.reload} />
+      {history.data?.kept && <History changes={history.data.changes} name={name} />}
     </>
   );
 }
@@ -66,7 +71,7 @@ function TeamBody({ users, policyDoc }) {
 function Member({ a, name, policyDoc, onChange, onRemove }) {
   const roles = Object.keys(policyDoc.roles);
   return (
-    <tr data-row={`assignment-${a.index}`} data-subject={a.subject}>
+    <tr data-row={`assignment-${a.id}`} data-subject={a.subject}>
       <td>{name} <span className="muted">({a.subject})</span></td>
       <td><span className="chip role">{roleLabel(a.role)}</span></td>
       <td>{a.scope}{a.inherited && <span className="muted"> (covers this tenant)</span>}</td>
@@ -191,5 +196,38 @@ function Invite({ invitations, onInvited }) {
         <p className="muted full">Pending: {invitations.map((i) => i.email).join(', ')}</p>
       )}
     </form>
+  );
+}
+
+/** The change log at this tenant: who changed which assignment, and the access it changed. */
+function History({ changes, name }) {
+  return (
+    <div className="card" aria-label="Recent changes">
+      <h2>Recent changes</h2>
+      {changes.length === 0 ? <p className="muted">No changes yet.</p> : (
+        <table>
+          <thead>
+            <tr><th>When</th><th>Who</th><th>Change</th><th>Access</th></tr>
+          </thead>
+          <tbody>
+            {changes.map((c) => (
+              <tr key={c.version} data-version={c.version}>
+                <td>{new Date(c.at).toLocaleString()}</td>
+                <td>{c.actor ? name(c.actor) : <span className="muted">system</span>}</td>
+                <td>
+                  {c.change.removed && <>removed {name(c.change.removed.subject)} as {roleLabel(c.change.removed.role)}{c.change.add ? ', then ' : ''}</>}
+                  {c.change.add && <>gave {name(c.change.add.subject)} {roleLabel(c.change.add.role)} at {c.change.add.scope}</>}
+                  {c.change.kind === 'import' && 'imported the directory'}
+                </td>
+                <td className="muted">
+                  {c.diff.gained?.length ? `+${c.diff.gained.length} actions ` : ''}
+                  {c.diff.lost?.length ? `-${c.diff.lost.length} actions` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }

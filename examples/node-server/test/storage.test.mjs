@@ -1,0 +1,123 @@
+// The server with its directory in a database (rolecall/postgres): a role given survives
+// `kill -9` and a restart, on PGlite (the default, files under DATA_DIR) and on PostgreSQL
+// (DATABASE_URL, a throwaway cluster); two servers on one PostgreSQL agree within the bound, and
+// 20 concurrent assignments of the one-holder account_owner role through both leave exactly one.
+// About 15 s (four server starts with PGlite or pg, one PostgreSQL cluster).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { startPostgres } from '../../../tests/support/postgres.mjs';
+import { authFor, request, startServer } from './helpers.mjs';
+
+/** PGlite's first start initializes a database (WebAssembly PostgreSQL): slow on a busy machine. */
+const START_MS = 90_000;
+
+/** The propagation bound the README promises: NOTIFY, else the 1 s timer. */
+const BOUND_MS = 1500;
+
+async function as(server, subject, method, path, body) {
+  return request(server.url, method, path, { headers: await authFor(server.url, subject), body });
+}
+
+const refund = (server) => as(server, 'fiona', 'POST', '/api/scopes/acme-cl/payments/pay_cl_2/refund');
+
+/** Gives fiona Support at acme-cl through `server` (as olga, the team lead). */
+async function giveFionaSupport(server) {
+  assert.equal((await refund(server)).status, 403, 'refused before');
+  const saved = await as(server, 'olga', 'POST', '/api/assignments', { subject: 'fiona', role: 'support', scope: 'acme-cl' });
+  assert.equal(saved.status, 201, JSON.stringify(saved.body));
+  return saved.body;
+}
+
+/** Gives a role, kills the server with SIGKILL, restarts it on the same database: still there. */
+async function survivesKill9(env) {
+  const first = await startServer(env, { timeoutMs: START_MS });
+  let second;
+  try {
+    const saved = await giveFionaSupport(first);
+    assert.equal((await refund(first)).status, 201);
+    await first.crash();
+    second = await startServer(env, { timeoutMs: START_MS });
+    assert.equal((await refund(second)).status, 201, 'the role survived kill -9 and restart');
+    const me = await as(second, 'fiona', 'GET', '/api/me');
+    assert.equal(me.body.version, saved.version, 'the directory version persists: it does not start over at 1');
+    // The Team page's history: who gave it, and what it changed.
+    const history = await as(second, 'olga', 'GET', '/api/assignments/history?scope=acme-cl');
+    assert.equal(history.status, 200);
+    assert.equal(history.body.changes[0].actor, 'olga');
+    assert.equal(history.body.changes[0].change.add.id, saved.id);
+    // Removed by its id on the restarted server.
+    const revoked = await as(second, 'olga', 'DELETE', `/api/assignments/${saved.id}`);
+    assert.equal(revoked.status, 200, JSON.stringify(revoked.body));
+    assert.equal((await refund(second)).status, 403);
+  } finally {
+    await first.stop();
+    await second?.stop();
+  }
+}
+
+test('PGlite (the default): a role given survives kill -9 and restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rolecall-server-'));
+  try {
+    await survivesKill9({ DATA_DIR: dir });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+let postgres;
+before(async () => {
+  postgres = await startPostgres();
+});
+after(() => postgres?.stop());
+
+test('PostgreSQL: a role given survives kill -9 and restart', async () => {
+  const db = 'crash';
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${db}`);
+  await admin.end();
+  await survivesKill9({ DATABASE_URL: postgres.url.replace(/\/[^/]*$/, `/${db}`) });
+});
+
+test('PostgreSQL: two servers agree within the bound; a max_holders race through both has one winner', async () => {
+  const env = { DATABASE_URL: postgres.url };
+  const a = await startServer(env, { timeoutMs: START_MS });
+  const b = await startServer(env, { timeoutMs: START_MS });
+  try {
+    await giveFionaSupport(a);
+    const start = performance.now();
+    while ((await refund(b)).status !== 201) {
+      assert.ok(performance.now() - start < BOUND_MS, `server b enforces the role given through a within ${BOUND_MS} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // Free the one account_owner seat (ada's), then 20 people race for it through both servers.
+    const team = await as(a, 'ada', 'GET', '/api/scopes/org/team');
+    const owner = team.body.assignments.find((x) => x.role === 'account_owner');
+    assert.equal((await as(a, 'ada', 'DELETE', `/api/assignments/${owner.id}`)).status, 200);
+    const auth = await authFor(a.url, 'ada');
+    const attempts = Array.from({ length: 20 }, (_, i) =>
+      request((i % 2 ? a : b).url, 'POST', '/api/assignments', {
+        headers: auth,
+        body: { subject: `racer${i}`, role: 'account_owner', scope: 'org' },
+      }),
+    );
+    const results = await Promise.all(attempts);
+    const won = results.filter((r) => r.status === 201);
+    assert.equal(won.length, 1, JSON.stringify(results.map((r) => [r.status, r.body?.error?.code])));
+    for (const r of results.filter((x) => x.status !== 201)) {
+      assert.ok(['max_holders_exceeded', 'max_holders_reached'].includes(r.body.error.code), JSON.stringify(r.body));
+    }
+    const client = new pg.Client({ connectionString: postgres.url });
+    await client.connect();
+    const { rows } = await client.query("SELECT count(*)::int AS n FROM rolecall_assignments WHERE role = 'account_owner'");
+    await client.end();
+    assert.equal(rows[0].n, 1);
+  } finally {
+    await a.stop();
+    await b.stop();
+  }
+});

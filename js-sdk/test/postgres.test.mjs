@@ -1,0 +1,291 @@
+// rolecall/postgres against a real PostgreSQL (a throwaway cluster: tests/support/postgres.mjs)
+// and against PGlite (PostgreSQL in process): persistence across reopen, a change cut off
+// mid-transaction leaves nothing, two instances agree within the bound, a max_holders race has
+// one winner, a dropped LISTEN connection loses no change, replaying the log gives the same
+// decisions. About 10 s, most of it starting PostgreSQL and PGlite.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { Evaluator, Policy, RolecallError } from 'rolecall';
+import { open, StoreError } from 'rolecall/postgres';
+import { startPostgres } from '../../tests/support/postgres.mjs';
+
+const policy = Policy.parse(`
+rolecall: 1
+levels: { view: {}, manage: { implies: [view] } }
+resources:
+  refunds: { levels: [view, manage] }
+  users: { levels: [view, manage] }
+actions:
+  refunds.view: { requires: refunds:view }
+  refunds.create: { requires: refunds:manage }
+  users.manage: { requires: users:manage }
+roles:
+  viewer: { grants: { refunds: [view] } }
+  support: { grants: { refunds: [manage] } }
+  admin: { grants: { users: [manage], refunds: [manage] } }
+  owner: { grants: { users: [manage] }, max_holders: 1 }
+administration:
+  assign_requires: users:manage
+`);
+
+const seed = {
+  scopes: [{ id: 'org' }, { id: 'acme-cl', parent: 'org' }, { id: 'acme-mx', parent: 'org' }],
+  assignments: [
+    { subject: 'ada', role: 'admin', scope: 'org' },
+    { subject: 'vic', role: 'viewer', scope: 'org' },
+  ],
+};
+
+const fiona = { subject: 'fiona', role: 'support', scope: 'acme-cl' };
+
+/** Waits until `f()` is true, polling every 5 ms; the elapsed ms, or a failure after `ms`. */
+async function within(ms, f, what) {
+  const start = performance.now();
+  while (!f()) {
+    if (performance.now() - start > ms) assert.fail(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return performance.now() - start;
+}
+
+/** Every subject x scope x action decision of an evaluator, as one comparable list. */
+function decisions(e) {
+  const out = [];
+  for (const s of ['ada', 'vic', 'fiona', 'sam', 'u0', 'u1', 'u2', 'u3']) {
+    for (const scope of ['org', 'acme-cl', 'acme-mx']) {
+      for (const a of ['refunds.view', 'refunds.create', 'users.manage']) out.push(`${s} ${scope} ${a} ${e.can(s, a, scope)}`);
+    }
+  }
+  return out;
+}
+
+/** The tests every engine passes; `engine` makes clients on one database. */
+function suite(name, engine) {
+  describe(name, () => {
+    let db;
+    before(async () => {
+      db = await engine.start();
+    });
+    after(async () => {
+      await db?.stop();
+    });
+
+    test('seeded on first open; a role given survives closing and reopening; the version persists', async () => {
+      const client = await db.client();
+      const s1 = await open({ policy, client, seed, prefix: 'p1_' });
+      assert.equal(s1.version, 1);
+      assert.equal(s1.evaluator.can('fiona', 'refunds.create', 'acme-cl'), false);
+      const r = await s1.apply({ kind: 'assignment', add: fiona }, { actor: 'ada', check: true });
+      assert.equal(r.version, 2);
+      assert.match(r.id, /^a_[0-9a-f]{16}$/);
+      assert.deepEqual(r.diff.gained, ['refunds.view', 'refunds.create']);
+      assert.equal(s1.evaluator.can('fiona', 'refunds.create', 'acme-cl'), true, 'the writer reads its own write at once');
+      await s1.close();
+      await db.release(client);
+
+      const again = await db.client({ reopen: true });
+      // The seed is not imported again: the database already holds a directory.
+      const s2 = await open({ policy, client: again, seed, prefix: 'p1_' });
+      assert.equal(s2.version, 2);
+      assert.equal(s2.evaluator.can('fiona', 'refunds.create', 'acme-cl'), true);
+      const history = await s2.history({ subject: 'fiona' });
+      assert.equal(history.length, 1);
+      assert.equal(history[0].actor, 'ada');
+      assert.equal(history[0].change.add.id, r.id);
+      // Removed by id, never by position.
+      const removed = await s2.apply({ kind: 'assignment', remove: r.id }, { actor: 'ada' });
+      assert.equal(removed.version, 3);
+      assert.deepEqual(removed.diff.lost, ['refunds.view', 'refunds.create']);
+      assert.equal(s2.evaluator.can('fiona', 'refunds.create', 'acme-cl'), false);
+      const exported = await s2.export();
+      assert.deepEqual(exported.assignments.map((a) => a.subject), ['ada', 'vic']);
+      await s2.close();
+      await db.release(again);
+    });
+
+    test('bad changes are refused with the reason, and write nothing', async () => {
+      const client = await db.client();
+      const s = await open({ policy, client, seed, prefix: 'p2_' });
+      await assert.rejects(s.apply({ kind: 'assignment', add: { subject: 'x', role: 'nope', scope: 'org' } }), (e) => e instanceof RolecallError && e.code === 'unknown_role');
+      await assert.rejects(s.apply({ kind: 'assignment', remove: 'a_missing' }), (e) => e instanceof RolecallError && e.code === 'unknown_assignment');
+      await assert.rejects(s.apply({ kind: 'role' }), (e) => e instanceof RolecallError && e.path === 'kind');
+      await assert.rejects(
+        s.apply({ kind: 'assignment', add: fiona }, { actor: 'vic', check: true }),
+        (e) => e instanceof StoreError && e.code === 'not_allowed' && e.decision.allowed === false,
+      );
+      assert.equal(s.version, 1);
+      assert.equal((await s.history()).length, 1, 'only the seed import');
+      await s.close();
+      await db.release(client);
+    });
+
+    test('a change cut off mid-transaction leaves nothing, in the database or the evaluator', async () => {
+      const client = await db.client();
+      const s = await open({ policy, client, seed, prefix: 'p3_' });
+      // The database fails the change-log insert, after the item row was written.
+      await client.query(`CREATE FUNCTION p3_fail() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.actor = 'crash' THEN RAISE EXCEPTION 'cut off'; END IF; RETURN NEW; END $$`);
+      await client.query('CREATE TRIGGER p3_fail BEFORE INSERT ON p3_changes FOR EACH ROW EXECUTE FUNCTION p3_fail()');
+      await assert.rejects(s.apply({ kind: 'assignment', add: fiona }, { actor: 'crash' }), (e) => e instanceof StoreError && e.code === 'store_unavailable' && /cut off/.test(e.message));
+      assert.equal(s.evaluator.can('fiona', 'refunds.create', 'acme-cl'), false);
+      assert.equal(s.version, 1);
+      const rows = await client.query("SELECT count(*)::int AS n FROM p3_assignments WHERE subject = 'fiona'");
+      assert.equal(rows.rows[0].n, 0);
+      // And the store still writes.
+      await s.apply({ kind: 'assignment', add: fiona }, { actor: 'ada' });
+      assert.equal(s.evaluator.can('fiona', 'refunds.create', 'acme-cl'), true);
+      await s.close();
+      await db.release(client);
+    });
+
+    test('two instances: a change through one is seen by the other within the bound; a max_holders race has one winner', async () => {
+      const [c1, c2] = [await db.client(), await db.client()];
+      const s1 = await open({ policy, client: c1, seed, prefix: 'p4_' });
+      const s2 = await open({ policy, client: c2, seed, prefix: 'p4_' });
+      await s1.apply({ kind: 'assignment', add: fiona });
+      const ms = await within(engine.boundMs, () => s2.evaluator.can('fiona', 'refunds.create', 'acme-cl'), 'the role given through s1 is enforced by s2');
+      assert.ok(ms < engine.boundMs);
+      const attempts = Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? s1 : s2).apply({ kind: 'assignment', add: { subject: `u${i}`, role: 'owner', scope: 'org' } }),
+      );
+      const results = await Promise.allSettled(attempts);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      assert.equal(won.length, 1, 'exactly one owner');
+      for (const r of results.filter((x) => x.status === 'rejected')) assert.equal(r.reason.code, 'max_holders_exceeded');
+      const owners = await c1.query("SELECT count(*)::int AS n FROM p4_assignments WHERE role = 'owner'");
+      assert.equal(owners.rows[0].n, 1);
+      await within(engine.boundMs, () => s1.version === s2.version, 'both instances at one version');
+      assert.deepEqual(decisions(s1.evaluator), decisions(s2.evaluator));
+      await s1.close();
+      await s2.close();
+      await db.release(c1);
+      await db.release(c2);
+    });
+
+    test('replaying every change-log row on an empty directory gives the same decisions', async () => {
+      const client = await db.client();
+      const s = await open({ policy, client, seed, prefix: 'p5_' });
+      const a = await s.apply({ kind: 'assignment', add: fiona });
+      await s.apply({ kind: 'assignment', add: { subject: 'sam', role: 'viewer', scope: 'acme-mx' } });
+      await s.apply({ kind: 'grant', add: { subject: 'u1', action: 'users.manage', scope: 'acme-cl' } });
+      await s.apply({ kind: 'assignment', remove: a.id, add: { ...fiona, role: 'viewer' } });
+      await s.apply({ kind: 'api_key', add: { id: 'k1', owner: 'ada', scope: 'org', permissions: ['refunds:view'] } });
+      const { rows } = await client.query('SELECT version, change FROM p5_changes ORDER BY version');
+      const replayed = new Evaluator(policy, { scopes: seed.scopes });
+      let e = replayed;
+      for (const r of rows) {
+        const c = typeof r.change === 'string' ? JSON.parse(r.change) : r.change;
+        if (c.kind === 'import') {
+          e = new Evaluator(policy, c.directory);
+          continue;
+        }
+        const [remove, add] = {
+          assignment: [(id) => e.removeAssignment(id), (x) => e.addAssignment(x)],
+          grant: [(id) => e.removeGrant(id), (x) => e.addGrant(x)],
+          api_key: [(id) => e.removeApiKey(id), (x) => e.addApiKey(x)],
+        }[c.kind];
+        if (c.remove !== undefined) remove(c.remove);
+        if (c.add !== undefined) add(c.add);
+      }
+      assert.equal(rows.length, 6);
+      assert.deepEqual(decisions(e), decisions(s.evaluator));
+      assert.equal(s.evaluator.can('fiona', 'refunds.view', 'acme-cl'), true);
+      assert.equal(s.evaluator.can('fiona', 'refunds.create', 'acme-cl'), false);
+      await s.close();
+      await db.release(client);
+    });
+  });
+}
+
+/** One cluster for every PostgreSQL test but the one that stops it (tables apart by prefix). */
+let sharedServer;
+before(async () => {
+  sharedServer = await startPostgres();
+});
+after(() => sharedServer?.stop());
+
+suite('PostgreSQL', {
+  boundMs: 1000,
+  async start() {
+    const server = sharedServer;
+    const pools = new Set();
+    return {
+      server,
+      async client() {
+        const pool = new pg.Pool({ connectionString: server.url, max: 4 });
+        pools.add(pool);
+        return pool;
+      },
+      async release(pool) {
+        pools.delete(pool);
+        await pool.end();
+      },
+      async stop() {
+        for (const p of pools) await p.end();
+      },
+    };
+  },
+});
+
+suite('PGlite', {
+  boundMs: 1000,
+  async start() {
+    const dir = mkdtempSync(join(tmpdir(), 'rolecall-pglite-'));
+    let shared;
+    return {
+      // One database in one process: instances share the PGlite object, as they share a pool.
+      // `reopen` closes it and opens the files again (what a restart does).
+      async client({ reopen = false } = {}) {
+        if (reopen && shared !== undefined) {
+          await shared.close();
+          shared = undefined;
+        }
+        shared ??= await PGlite.create(join(dir, 'data'));
+        return shared;
+      },
+      async release() {},
+      async stop() {
+        await shared?.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+});
+
+test('PostgreSQL: a dropped LISTEN connection loses no change (the instance catches up)', async () => {
+  const [p1, p2] = [new pg.Pool({ connectionString: sharedServer.url }), new pg.Pool({ connectionString: sharedServer.url })];
+  try {
+    // No timer: only NOTIFY and the catch-up after a reconnect can bring the change.
+    const s1 = await open({ policy, client: p1, seed, pollMs: 0, prefix: 'p6_' });
+    const s2 = await open({ policy, client: p2, seed, pollMs: 0, prefix: 'p6_' });
+    const killed = await p2.query("SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query = 'LISTEN p6_changes'");
+    assert.equal(killed.rows.length, 2, 'both listeners found');
+    await s1.apply({ kind: 'assignment', add: fiona });
+    await within(3000, () => s2.evaluator.can('fiona', 'refunds.create', 'acme-cl'), 's2 caught up after reconnecting');
+    await within(3000, () => s1.version === s2.version, 'one version');
+    await s1.close();
+    await s2.close();
+  } finally {
+    await p1.end();
+    await p2.end();
+  }
+});
+
+test('PostgreSQL down: decisions continue from the last state; writes fail with a clear error', async () => {
+  const server = await startPostgres();
+  const pool = new pg.Pool({ connectionString: server.url, connectionTimeoutMillis: 2000 });
+  pool.on('error', () => undefined);
+  const errors = [];
+  const s = await open({ policy, client: pool, seed, pollMs: 0, onError: (e) => errors.push(e) });
+  await server.stop();
+  assert.equal(s.evaluator.can('ada', 'users.manage', 'org'), true);
+  await assert.rejects(s.apply({ kind: 'assignment', add: fiona }), (e) => e instanceof StoreError && e.code === 'store_unavailable' && /nothing changed/.test(e.message));
+  assert.equal(s.evaluator.can('fiona', 'refunds.create', 'acme-cl'), false);
+  await s.close();
+  await pool.end().catch(() => undefined);
+});

@@ -9,6 +9,8 @@ import type * as Wire from './wire.js';
 /** A compiled policy inside the WebAssembly module. */
 export interface NativePolicy {
   readonly hash: string;
+  /** The canonical JSON form (the text the hash is taken of). */
+  canonicalJson(): string;
   actionNames(): string[];
   actionsNeedingResource(): Uint32Array;
   /** Full build only. */

@@ -3,10 +3,11 @@
 // and a fresh `npm pack` installed into an empty project, type-checked with a codegen Schema.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Policy } from 'rolecall';
 import { examples, sdk } from './helpers.mjs';
 
 const policyFile = JSON.stringify(join(examples, 'payments', 'policy.yaml'));
@@ -122,6 +123,27 @@ const file = createRequire(import.meta.url).resolve('rolecall/rolecall.wasm');
 await init(new WebAssembly.Module(readFileSync(file)));
 console.log(file.endsWith('rolecall_wasm_bg.wasm'), Policy.parse(readFileSync(${policyJson}, 'utf8')).hash.length);`;
   assert.equal(node(sdk, ['--input-type=module', '-e', fromModule]), 'true 64');
+});
+
+// YAML on the server, JSON in the browser: the lean build parses the server's policy.toJSON()
+// to the same hash, and refuses YAML with a hint in JavaScript terms.
+test('policy.toJSON(): the lean build reads it with the same hash; YAML there says what to send', () => {
+  const yaml = readFileSync(join(examples, 'payments', 'policy.yaml'), 'utf8');
+  const server = Policy.parse(yaml);
+  const text = JSON.stringify(server);
+  const keys = Object.keys(server.toJSON());
+  assert.deepEqual(keys, [...keys].sort());
+  const lean = `
+import { readFileSync } from 'node:fs';
+const { default: init, Policy } = await import(${JSON.stringify(join(sdk, 'dist', 'web.js'))});
+await init(readFileSync(${JSON.stringify(join(sdk, 'dist', 'wasm', 'rolecall_wasm_bg.wasm'))}));
+let help;
+try { Policy.parse(${JSON.stringify(yaml)}); } catch (e) { help = e.code + ' ' + e.help; }
+console.log(Policy.parse(${JSON.stringify(text)}).hash);
+console.log(help);`;
+  const [hash, help] = node(sdk, ['--input-type=module', '-e', lean]).split('\n');
+  assert.equal(hash, server.hash);
+  assert.match(help, /^syntax .*JSON only.*`Policy\.parse\(yamlText\)\.toJSON\(\)`/);
 });
 
 test('the web build needs init(), which takes the .wasm bytes; it is the lean build', () => {

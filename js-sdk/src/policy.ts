@@ -73,7 +73,9 @@ export class Policy<S extends Schema = Schema> {
    * The policy as its canonical JSON document (keys sorted, defaults filled in): what a browser,
    * whose build reads JSON only, parses to the same policy with the same hash. So a server that
    * reads YAML sends `JSON.stringify(policy)` (which calls this), and the page calls
-   * `Policy.parse(text)`.
+   * `Policy.parse(text)`. Keys are sorted, so the order in which roles and actions were declared
+   * is not kept (it is no part of the policy's meaning: the hash ignores it too), and
+   * `policy.actions` of the parsed copy lists them in that sorted order.
    * @throws {RolecallError} `freed` after `free()`.
    */
   toJSON(): Record<string, unknown> {

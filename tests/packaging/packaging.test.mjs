@@ -39,8 +39,11 @@ async function sh(cmd, args, options = {}) {
 const policyYaml = join(payments, 'policy.yaml');
 const directoryYaml = join(payments, 'directory.yaml');
 const query = { subject: 'oscar', action: 'refunds.create', scope: 'acme-cl' };
+// Another user, refused the same query: the Svelte page switches to their snapshot.
+const other = 'fiona';
 const args = [policyYaml, directoryYaml, query.subject, query.action, query.scope];
 let expected;
+let refused;
 let tarball;
 
 before(async () => {
@@ -57,12 +60,14 @@ before(async () => {
     const ev = new Evaluator(Policy.parse(readFileSync(${JSON.stringify(policyYaml)}, 'utf8')), readFileSync(${JSON.stringify(directoryYaml)}, 'utf8'));
     const d = ev.check(${JSON.stringify(query.subject)}, ${JSON.stringify(query.action)}, ${JSON.stringify(query.scope)});
     console.log(JSON.stringify({
-      fixture: { policy: ev.policy.toJSON(), directory: ev.directory(), snapshot: ev.snapshot(${JSON.stringify(query.subject)}), action: ${JSON.stringify(query.action)}, scope: ${JSON.stringify(query.scope)} },
+      fixture: { policy: ev.policy.toJSON(), directory: ev.directory(), snapshot: ev.snapshot(${JSON.stringify(query.subject)}), other: ev.snapshot(${JSON.stringify(other)}), action: ${JSON.stringify(query.action)}, scope: ${JSON.stringify(query.scope)} },
       expected: { allowed: d.allowed, reason: d.reason, hash: ev.policy.hash },
+      refused: ev.check(${JSON.stringify(other)}, ${JSON.stringify(query.action)}, ${JSON.stringify(query.scope)}).reason,
     }));`]);
-  const { fixture, expected: e } = JSON.parse(made);
+  const { fixture, expected: e, refused: r } = JSON.parse(made);
   writeFileSync(join(out, 'fixture.json'), JSON.stringify(fixture));
   expected = e;
+  refused = r;
   assert.equal(expected.allowed, true, 'the query is one the example directory allows');
 });
 
@@ -179,6 +184,12 @@ test('Vite + React (vite build, rolecall/react) in Chromium', { skip: noChromium
   await sh(bin('vite'), ['build', '--config', 'apps/vite-react/vite.config.mjs']);
   const { hash: _, ...decision } = expected;
   assert.deepEqual(await open('vite-react/index.html'), decision);
+});
+
+test('Vite + Svelte (rolecall/svelte: a new snapshot re-renders the control) in Chromium', { skip: noChromium }, async () => {
+  await sh(bin('vite'), ['build', '--config', 'apps/vite-svelte/vite.config.mjs']);
+  assert.notEqual(refused, 'granted', 'the other user is refused');
+  assert.deepEqual(await open('vite-svelte/index.html'), { before: expected.reason, after: refused, disabled: true });
 });
 
 test('webpack 5 (production) in Chromium', { skip: noChromium }, async () => {

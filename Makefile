@@ -19,7 +19,7 @@ ROLECALL := $(TARGET_DIR)/debug/rolecall
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test check setup setup-rust setup-wasm setup-node setup-chromium setup-postgres lint rust-test \
-  policy-test wasm js-sdk js-fixtures js-test js-node-test js-browser-test examples examples-test \
+  policy-test wasm js-sdk js-fixtures js-test js-node-test js-browser-test package-test examples examples-test \
   browser-test fuzz fuzz-short bench wire-check native
 
 help: ## this list
@@ -29,7 +29,7 @@ help: ## this list
 demo: ## build everything and serve the example dashboard (PORT=3000, loopback)
 	scripts/demo.sh
 
-test: lint rust-test policy-test wire-check js-test examples-test browser-test fuzz-short ## every test (installs missing tools first)
+test: lint rust-test policy-test wire-check js-test package-test examples-test browser-test fuzz-short ## every test (installs missing tools first)
 	@echo "make test: all tests passed"
 
 # The edit-compile-test loop: no Chromium, no fuzzing, no example build.
@@ -70,6 +70,9 @@ policy-test: native ## every policy test file through the CLI, and every example
 js-sdk/node_modules/.package-lock.json: js-sdk/package-lock.json | setup-node
 	cd js-sdk && npm ci --no-audit --no-fund
 
+tests/packaging/node_modules/.package-lock.json: tests/packaging/package-lock.json | setup-node
+	cd tests/packaging && npm ci --no-audit --no-fund
+
 tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json | setup-node
 	cd tests/browser && npm ci --no-audit --no-fund
 
@@ -102,6 +105,13 @@ js-node-test: js-sdk js-fixtures setup-postgres ## the SDK's tests in Node (no C
 	cd js-sdk && npm run test:node
 js-browser-test: js-sdk js-fixtures setup-chromium tests/browser/node_modules/.package-lock.json ## the SDK's tests in Chromium
 	cd js-sdk && npm run test:browser
+
+# The packed package where users run it (tests/packaging/README.md): npm pack, installed from the
+# tarball into one project whose devDependencies are the tools; Node (import, require, mixed),
+# Bun, Deno, workerd, TypeScript --strict (node10, node16, bundler), arethetypeswrong, publint,
+# and esbuild, Vite + React and webpack builds opened in Chromium.
+package-test: js-sdk setup-chromium tests/packaging/node_modules/.package-lock.json ## the packed npm package in every runtime, bundler and resolution we cover
+	cd tests/packaging && npm test
 
 # The example dashboard and its server: builds what is missing or stale (demo.sh installs what
 # it needs).

@@ -1,4 +1,5 @@
-// Browsers and bundlers: `await init()` once (optionally with the .wasm's URL, bytes or module).
+// Browsers and bundlers: `await init()` once (optionally with the .wasm's URL, bytes, Response or
+// module); a load that fails is a RolecallError `init_failed` (src/binding.ts).
 import load, * as generated from './wasm/web.js';
 import { setInitializer } from './esm/internal.js';
 

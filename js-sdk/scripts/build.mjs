@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -45,7 +45,7 @@ copyFileSync(web, join(dist, 'wasm', 'rolecall_wasm_bg.wasm'));
 copyFileSync(join(pkg, 'web', 'rolecall_wasm.js'), join(dist, 'wasm', 'web.js'));
 copyFileSync(join(pkg, 'web', 'rolecall_wasm.d.ts'), join(dist, 'wasm', 'web.d.ts'));
 
-// Node's entries, one file each: `rolecall` (dist/node.mjs, dist/node.cjs) with the SDK and the
+// Node's entries, one file each (and one copy per process: entries/node.mjs): `rolecall` (dist/node.mjs, dist/node.cjs) with the SDK and the
 // generated loader inside, and `rolecall/node` (src/node.ts, bundled as dist/node-enforce.*,
 // since dist/node.* is the main entry) importing those, so both share one Evaluator and one
 // RolecallError (instanceof holds across them). Browsers and bundlers keep the per-module
@@ -57,6 +57,17 @@ const sdkEntry = (file) => ({
     b.onResolve({ filter: /^\.\.?\/index\.js$/ }, () => ({ path: `./${file}`, external: true }));
   },
 });
+// The Node entries' one-copy-per-process key names this version; node.mjs's named exports are
+// the SDK index's (read from the built module, so an export added to src/index.ts needs no edit).
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+const names = Object.keys(await import(pathToFileURL(join(dist, 'esm', 'index.js')).href)).sort();
+for (const main of ['node.mjs', 'node.cjs']) {
+  const file = join(dist, main);
+  const text = readFileSync(file, 'utf8')
+    .replaceAll('__ROLECALL_VERSION__', version)
+    .replace('/* __ROLECALL_EXPORTS__ */', `export const { ${names.join(', ')} } = sdk;`);
+  writeFileSync(file, text);
+}
 for (const [format, ext, main, subpath] of [
   ['esm', 'mjs', 'node.mjs', 'esm/node.js'],
   ['cjs', 'cjs', 'node.cjs', 'cjs/node.js'],

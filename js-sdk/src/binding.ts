@@ -9,6 +9,8 @@ import type * as Wire from './wire.js';
 /** A compiled policy inside the WebAssembly module. */
 export interface NativePolicy {
   readonly hash: string;
+  /** The canonical JSON form (the text the hash is taken of). */
+  canonicalJson(): string;
   actionNames(): string[];
   actionsNeedingResource(): Uint32Array;
   /** Full build only. */
@@ -102,9 +104,41 @@ export type Initializer = (input?: InitInput) => Promise<Binding>;
 /**
  * Where the web build finds its `.wasm`: a URL (string or `URL`), a `fetch` `Response` or its
  * promise, the bytes, or a compiled `WebAssembly.Module`. Omitted: next to the module, which
- * bundlers (Vite, webpack) resolve through `new URL(..., import.meta.url)`.
+ * Vite and webpack resolve through `new URL(..., import.meta.url)`; other bundlers (esbuild)
+ * import `rolecall/rolecall.wasm` and pass what they get (docs/api.md, "Loading the module").
  */
+// `object` covers `Response`, its promise and `WebAssembly.Module`, whose declarations not every
+// project's `lib` has.
 export type InitInput = string | URL | ArrayBuffer | ArrayBufferView | object;
+
+/** How `init_failed` names what `init()` tried to load. */
+export function describeInput(input: unknown): string {
+  if (input === undefined) return 'the default URL (`rolecall_wasm_bg.wasm` next to rolecall\'s module)';
+  if (typeof input === 'string') return `the URL \`${input}\``;
+  if (typeof URL !== 'undefined' && input instanceof URL) return `the URL \`${input.href}\``;
+  if (typeof Response !== 'undefined' && input instanceof Response) {
+    return `a Response (${input.status}${input.url ? ` from \`${input.url}\`` : ''})`;
+  }
+  if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) return `${input.byteLength} bytes`;
+  if (input instanceof WebAssembly.Module) return 'a WebAssembly.Module';
+  if (typeof input === 'object' && input !== null && typeof (input as PromiseLike<unknown>).then === 'function') {
+    return 'a promise of a Response';
+  }
+  return `a value of type ${input === null ? 'null' : typeof input}`;
+}
+
+/** The error of a `.wasm` that could not be loaded: what was tried and why it failed. */
+export function initFailed(input: unknown, cause: unknown): RolecallError {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new RolecallError({
+    code: 'init_failed',
+    message: `could not load the WebAssembly module from ${describeInput(input)}: ${why}`,
+    path: 'init',
+    help:
+      'pass the .wasm to `init()`: `import wasm from "rolecall/rolecall.wasm"` with your bundler\'s ' +
+      'loader for .wasm files (bytes, a URL or a WebAssembly.Module), or its URL or a fetch Response',
+  });
+}
 
 let current: Binding | undefined;
 let initializer: Initializer | undefined;
@@ -145,5 +179,9 @@ export async function init(input?: InitInput): Promise<void> {
       path: '',
     });
   }
-  current = await initializer(input);
+  try {
+    current = await initializer(input);
+  } catch (e) {
+    throw e instanceof RolecallError ? e : initFailed(input, e);
+  }
 }

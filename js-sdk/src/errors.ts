@@ -6,10 +6,17 @@ import type * as Wire from './wire.js';
 
 /**
  * Every error code: the core's (generated from its one list, `ErrorCode::ALL` in Rust), plus
- * `internal` (a bug), `not_initialized` (`init()` not awaited), `not_available` (a server
- * method called in the lean browser build) and `freed` (a call on an object after its `free()`).
+ * `internal` (a bug), `not_initialized` (`init()` not awaited), `init_failed` (`init()` could not
+ * load the `.wasm`), `not_available` (a server method called in the lean browser build) and
+ * `freed` (a call on an object after its `free()`).
  */
-export type ErrorCode = Wire.ErrorCode | 'internal' | 'not_initialized' | 'not_available' | 'freed';
+export type ErrorCode =
+  | Wire.ErrorCode
+  | 'internal'
+  | 'not_initialized'
+  | 'init_failed'
+  | 'not_available'
+  | 'freed';
 
 /** The data of an error, exactly as the binding sends it (or the SDK makes it, with its codes). */
 export interface ErrorData extends Omit<Wire.ErrorData, 'code'> {

@@ -1,2 +1,2 @@
 // For the entry files only: how a runtime hands its loaded module to the runtime-neutral code.
-export { setBinding, setInitializer, type Binding } from './binding.js';
+export { initFailed, setBinding, setInitializer, type Binding } from './binding.js';

@@ -213,7 +213,7 @@ export interface ExpressLike {
  * the status and a JSON body `{ error: { code, message, missing } }`.
  * @throws {RolecallError} `unknown_action` at definition time, for an action the policy lacks.
  */
-export function guard<S extends Schema, Req = unknown>(
+export function guard<S extends Schema, Req = any>(
   evaluator: EvaluatorSource<S>,
   subject: RequestReader<Req, string>,
   action: Target<S>,
@@ -247,7 +247,7 @@ export interface FastifyReplyLike {
  * answers early.
  * @throws {RolecallError} `unknown_action` at definition time.
  */
-export function fastifyGuard<S extends Schema, Req = unknown>(
+export function fastifyGuard<S extends Schema, Req = any>(
   evaluator: EvaluatorSource<S>,
   subject: RequestReader<Req, string>,
   action: Target<S>,

@@ -70,6 +70,21 @@ export class Policy<S extends Schema = Schema> {
   }
 
   /**
+   * The policy as its canonical JSON document (keys sorted, defaults filled in): what a browser,
+   * whose build reads JSON only, parses to the same policy with the same hash. So a server that
+   * reads YAML sends `JSON.stringify(policy)` (which calls this), and the page calls
+   * `Policy.parse(text)`. Keys are sorted, so the order in which roles and actions were declared
+   * is not kept (it is no part of the policy's meaning: the hash ignores it too), and
+   * `policy.actions` of the parsed copy lists them in that sorted order.
+   * @throws {RolecallError} `freed` after `free()`.
+   */
+  toJSON(): Record<string, unknown> {
+    if (this.#freed) throw freed();
+    const ffi = this.#ffi;
+    return JSON.parse(call(() => ffi.canonicalJson())) as Record<string, unknown>;
+  }
+
+  /**
    * The permission reference: one row per action with the roles that allow it, the access
    * level each role holds on each resource, the levels and the rules (as `rolecall docs`).
    * Server build only: in a browser, fetch it from the server.

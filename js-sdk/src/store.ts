@@ -9,7 +9,7 @@ import type { BulkOptions, CheckOptions, Decision, Schema, Target } from './type
 /** What the store needs of a `Permissions` (a structural type, so tests may pass a fake). */
 export type PermissionsLike<S extends Schema = Schema> = Pick<
   Permissions<S>,
-  'subject' | 'check' | 'scopesWhere' | 'allowedActions'
+  'subject' | 'can' | 'check' | 'scopesWhere' | 'allowedActions'
 >;
 
 /** The optional part of one control's check: as `check`'s, without `now` (memoized per version). */

@@ -3,10 +3,11 @@
 // and a fresh `npm pack` installed into an empty project, type-checked with a codegen Schema.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { Policy } from 'rolecall';
 import { examples, sdk } from './helpers.mjs';
 
 const policyFile = JSON.stringify(join(examples, 'payments', 'policy.yaml'));
@@ -56,6 +57,93 @@ test('rolecall/node shares the main entry\'s classes: CommonJS and ES module', (
     `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nimport { Policy, Evaluator } from 'rolecall';\nimport { enforce } from 'rolecall/node';`,
   );
   assert.equal(node(sdk, ['--input-type=module', '-e', esmEnforce]), '200 400 unknown_action');
+});
+
+// The dual-package hazard: `import` and `require` in one process must reach one copy (one
+// WebAssembly instance, one RolecallError), or enforce() answers another copy's errors with 500.
+test('mixing import and require: one copy of the SDK, enforce answers 200/400/403', () => {
+  const mixed = `
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { Policy, Evaluator } from 'rolecall';
+const require = createRequire(import.meta.url);
+const { enforce } = require('rolecall/node');
+const cjs = require('rolecall');
+const ev = new Evaluator(Policy.parse(readFileSync(${policyFile}, 'utf8')), readFileSync(${directoryFile}, 'utf8'));
+const viaCjs = new cjs.Evaluator(Policy.parse(readFileSync(${policyFile}, 'utf8')), readFileSync(${directoryFile}, 'utf8'));
+const r = (o) => o.status + ':' + (o.allowed ? 'ok' : o.body.error.code);
+console.log(cjs.Evaluator === Evaluator, r(enforce(ev, 'oscar', 'refunds.create', 'acme-cl')),
+  r(enforce(ev, 'oscar', 'nope.nothing', 'org')), r(enforce(ev, 'oscar', 'refunds.create', 'nowhere')),
+  r(enforce(viaCjs, 'nobody', 'refunds.create', 'acme-cl')));`;
+  assert.equal(
+    node(sdk, ['--input-type=module', '-e', mixed]),
+    'true 200:ok 400:unknown_action 403:out_of_scope 403:missing_permission',
+  );
+  // require first, then import: the same one copy.
+  const cjsFirst = `
+const fs = require('node:fs');
+const viaRequire = require('rolecall');
+const ev = new viaRequire.Evaluator(viaRequire.Policy.parse(fs.readFileSync(${policyFile}, 'utf8')), fs.readFileSync(${directoryFile}, 'utf8'));
+import('rolecall').then((m) => import('rolecall/node').then((n) =>
+  console.log(m.Evaluator === viaRequire.Evaluator, n.enforce(ev, 'oscar', 'nope.nothing', 'org').status)));`;
+  assert.equal(node(sdk, ['-e', cjsFirst]), 'true 400');
+});
+
+test('CommonJS: the default export is init, as `import init from "rolecall"` compiles to', () => {
+  const compiled = `
+const mod = require('rolecall');
+const init = (mod && mod.__esModule ? mod : { default: mod }).default;
+init().then(() => console.log(typeof init, mod.default === mod.init));`;
+  assert.equal(node(sdk, ['-e', compiled]), 'function true');
+});
+
+test('init() that cannot load the .wasm is a RolecallError init_failed naming what it tried', () => {
+  const failing = `
+const { default: init, RolecallError } = await import(${JSON.stringify(join(sdk, 'dist', 'web.js'))});
+const out = [];
+for (const input of [new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]), new Response('nope', { status: 404 })]) {
+  try { await init(input); out.push('loaded'); } catch (e) { out.push(e instanceof RolecallError, e.code, e.message); }
+}
+console.log(out.join('|'));`;
+  const [isError, code, message, isError2, code2, message2] = node(sdk, ['--input-type=module', '-e', failing]).split('|');
+  assert.equal(isError, 'true');
+  assert.equal(code, 'init_failed');
+  assert.match(message, /from 8 bytes: /);
+  assert.equal(isError2, 'true');
+  assert.equal(code2, 'init_failed');
+  assert.match(message2, /from a Response \(404\): failed to fetch Wasm: 404/);
+});
+
+test('the lean .wasm is exported as rolecall/rolecall.wasm; init() takes a WebAssembly.Module', () => {
+  const fromModule = `
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+const { default: init, Policy } = await import(${JSON.stringify(join(sdk, 'dist', 'web.js'))});
+const file = createRequire(import.meta.url).resolve('rolecall/rolecall.wasm');
+await init(new WebAssembly.Module(readFileSync(file)));
+console.log(file.endsWith('rolecall_wasm_bg.wasm'), Policy.parse(readFileSync(${policyJson}, 'utf8')).hash.length);`;
+  assert.equal(node(sdk, ['--input-type=module', '-e', fromModule]), 'true 64');
+});
+
+// YAML on the server, JSON in the browser: the lean build parses the server's policy.toJSON()
+// to the same hash, and refuses YAML with a hint in JavaScript terms.
+test('policy.toJSON(): the lean build reads it with the same hash; YAML there says what to send', () => {
+  const yaml = readFileSync(join(examples, 'payments', 'policy.yaml'), 'utf8');
+  const server = Policy.parse(yaml);
+  const text = JSON.stringify(server);
+  const keys = Object.keys(server.toJSON());
+  assert.deepEqual(keys, [...keys].sort());
+  const lean = `
+import { readFileSync } from 'node:fs';
+const { default: init, Policy } = await import(${JSON.stringify(join(sdk, 'dist', 'web.js'))});
+await init(readFileSync(${JSON.stringify(join(sdk, 'dist', 'wasm', 'rolecall_wasm_bg.wasm'))}));
+let help;
+try { Policy.parse(${JSON.stringify(yaml)}); } catch (e) { help = e.code + ' ' + e.help; }
+console.log(Policy.parse(${JSON.stringify(text)}).hash);
+console.log(help);`;
+  const [hash, help] = node(sdk, ['--input-type=module', '-e', lean]).split('\n');
+  assert.equal(hash, server.hash);
+  assert.match(help, /^syntax .*JSON only.*`Policy\.parse\(yamlText\)\.toJSON\(\)`/);
 });
 
 test('the web build needs init(), which takes the .wasm bytes; it is the lean build', () => {

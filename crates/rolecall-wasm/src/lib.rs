@@ -89,6 +89,12 @@ impl Policy {
         self.inner.hash().to_owned()
     }
 
+    /// The canonical JSON form (the text the hash is taken of), which the lean build parses.
+    #[wasm_bindgen(js_name = canonicalJson)]
+    pub fn canonical_json(&self) -> String {
+        self.inner.canonical_json()
+    }
+
     /// Action names in id order: the SDK's table for interning.
     #[wasm_bindgen(js_name = actionNames)]
     pub fn action_names(&self) -> Vec<String> {

@@ -130,7 +130,9 @@ impl Reader<'_> {
             e
         } else {
             e.with_help(
-                "this build reads JSON only (YAML needs the `yaml` feature: the Node build)",
+                "this build (the browser's WebAssembly) reads JSON only: send JSON, e.g. on the \
+                 server `Policy.parse(yamlText).toJSON()` for a policy, `JSON.stringify(doc)` for \
+                 a parsed document",
             )
         }
     }

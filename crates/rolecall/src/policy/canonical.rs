@@ -30,14 +30,24 @@ impl PolicyIdentity {
     pub(crate) fn hash(&self) -> &str {
         self.hash.get_or_init(|| hash_doc(&self.doc))
     }
+
+    /// The canonical JSON form: the text the hash is taken of.
+    pub(crate) fn canonical(&self) -> String {
+        canonical_text(&self.doc)
+    }
 }
 
-/// SHA-256 (hex) of the canonical JSON form: object keys sorted, no insignificant white space.
-fn hash_doc<T: serde::Serialize>(doc: &T) -> String {
+/// The canonical JSON form: object keys sorted, no insignificant white space.
+fn canonical_text<T: serde::Serialize>(doc: &T) -> String {
     let value = serde_json::to_value(doc).unwrap_or(serde_json::Value::Null);
     let mut out = String::new();
     canonical_json(&value, &mut out);
-    let digest = Sha256::digest(out.as_bytes());
+    out
+}
+
+/// SHA-256 (hex) of the canonical JSON form.
+fn hash_doc<T: serde::Serialize>(doc: &T) -> String {
+    let digest = Sha256::digest(canonical_text(doc).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -114,5 +124,18 @@ mod tests {
         assert_eq!(p.hash(), same.hash());
         assert_ne!(p.hash(), q.hash());
         assert_eq!(p.hash().len(), 64);
+    }
+
+    #[test]
+    #[cfg(feature = "yaml")]
+    fn the_canonical_json_parses_back_to_the_same_policy_and_hash() {
+        let yaml = include_str!("../../../../examples/policies/payments/policy.yaml");
+        let Ok(p) = Policy::parse(yaml) else {
+            return assert!(Policy::parse(yaml).is_ok(), "the example policy parses");
+        };
+        let json = p.canonical_json();
+        assert!(json.starts_with('{') && !json.contains('\n'));
+        let again = Policy::parse(&json).map(|q| (q.hash().to_owned(), q.canonical_json()));
+        assert_eq!(again.ok(), Some((p.hash().to_owned(), json)));
     }
 }

@@ -156,6 +156,13 @@ impl Policy {
         self.identity.hash()
     }
 
+    /// The canonical JSON form (object keys sorted, no insignificant white space, defaults filled
+    /// in): the text [`Policy::hash`] is taken of, which any build (JSON-only included) parses
+    /// back to the same policy and hash.
+    pub fn canonical_json(&self) -> String {
+        self.identity.canonical()
+    }
+
     /// The policy as a document, with defaults filled in.
     pub fn doc(&self) -> &PolicyDoc {
         self.identity.doc()

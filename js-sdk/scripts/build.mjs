@@ -65,6 +65,8 @@ for (const [format, ext, main, subpath] of [
   const quiet = { logOverride: { 'empty-import-meta': 'silent' } };
   await build({ ...common, ...quiet, entryPoints: [join(dist, main)], outfile: join(dist, main), allowOverwrite: true });
   await build({ ...common, entryPoints: [join(dist, subpath)], outfile: join(dist, `node-enforce.${ext}`), plugins: [sdkEntry(main)] });
+  // rolecall/filter in Node: its own file, sharing the main entry's RolecallError.
+  await build({ ...common, entryPoints: [join(dist, format, 'filter.js')], outfile: join(dist, `filter.${ext}`), plugins: [sdkEntry(main)] });
 }
 
 // The generated module must still have the shape src/binding.ts describes.

@@ -167,6 +167,9 @@ impl Plan {
     /// `invalid_value` at `columns.…` for a column name that is empty, or a dimension or
     /// attribute the plan needs and `columns` does not map.
     pub fn to_sql(&self, columns: &Columns) -> Result<Sql> {
+        // The scope column is checked whatever the plan, so a bad one never waits for a plan
+        // that uses it.
+        ident(&columns.scope, "columns.scope")?;
         let mut w = Writer {
             columns,
             values: Vec::new(),

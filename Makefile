@@ -20,7 +20,7 @@ ROLECALL := $(TARGET_DIR)/debug/rolecall
 .DEFAULT_GOAL := help
 .PHONY: help demo test check setup setup-rust setup-wasm setup-node setup-chromium setup-postgres lint rust-test \
   policy-test wasm js-sdk js-fixtures js-test js-node-test js-browser-test package-test examples examples-test \
-  browser-test fuzz fuzz-short bench wire-check native
+  browser-test sql-test fuzz fuzz-short bench wire-check native
 
 help: ## this list
 	@awk -F':.*## ' '/^[a-z][a-z-]*:.*## / { printf "make %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -29,7 +29,7 @@ help: ## this list
 demo: ## build everything and serve the example dashboard (PORT=3000, loopback)
 	scripts/demo.sh
 
-test: lint rust-test policy-test wire-check js-test package-test examples-test browser-test fuzz-short ## every test (installs missing tools first)
+test: lint rust-test policy-test wire-check js-test sql-test package-test examples-test browser-test fuzz-short ## every test (installs missing tools first)
 	@echo "make test: all tests passed"
 
 # The edit-compile-test loop: no Chromium, no fuzzing, no example build.
@@ -76,6 +76,9 @@ tests/packaging/node_modules/.package-lock.json: tests/packaging/package-lock.js
 tests/browser/node_modules/.package-lock.json: tests/browser/package-lock.json | setup-node
 	cd tests/browser && npm ci --no-audit --no-fund
 
+tests/sql/node_modules/.package-lock.json: tests/sql/package-lock.json | setup-node
+	cd tests/sql && npm ci --no-audit --no-fund
+
 # The WebAssembly build (pkg/, one .wasm for Node and the web, wasm-opt from npm binaryen).
 wasm: setup-rust setup-wasm js-sdk/node_modules/.package-lock.json ## the WebAssembly build (pkg/node, pkg/web)
 	scripts/build-wasm.sh
@@ -105,6 +108,12 @@ js-node-test: js-sdk js-fixtures setup-postgres ## the SDK's tests in Node (no C
 	cd js-sdk && npm run test:node
 js-browser-test: js-sdk js-fixtures setup-chromium tests/browser/node_modules/.package-lock.json ## the SDK's tests in Chromium
 	cd js-sdk && npm run test:browser
+
+# Lists filtered by permission (rolecall/filter) on real databases: a throwaway PostgreSQL
+# (tests/support/postgres.mjs) and PGlite return exactly the rows whose check allows, for the
+# example server's users and lists, every example policy and random cases (tests/sql/).
+sql-test: js-sdk js-fixtures setup-postgres tests/sql/node_modules/.package-lock.json ## rolecall/filter's SQL and Kysely filters against PostgreSQL and PGlite
+	cd tests/sql && npm test
 
 # The packed package where users run it (tests/packaging/README.md): npm pack, installed from the
 # tarball into one project whose devDependencies are the tools; Node (import, require, mixed),

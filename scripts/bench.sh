@@ -59,5 +59,12 @@ say "directory store: node bench/js/store.mjs (PostgreSQL)"
 store_section="$(node bench/js/store.mjs)"
 printf '\n%s\n' "$store_section" >>"$RESULTS"
 
+# Lists filtered by permission (issue 15): plans from JS, and a 100,000-row list on a throwaway
+# PostgreSQL filtered by SQL against fetching every row and checking each (tests/sql/bench.mjs).
+say "filtered lists: node tests/sql/bench.mjs"
+scripts/bootstrap.sh postgres
+(cd tests/sql && npm ci --no-audit --no-fund --loglevel=error)
+{ echo; node tests/sql/bench.mjs; } >>"$RESULTS"
+
 say "done in $((SECONDS - start)) s: bench/results.md"
 exit "$js_status"

@@ -63,6 +63,8 @@ export interface NativeEvaluator extends Partial<ServerEvaluator> {
   allowedActions(request: string): string;
   /** `string[]` as JSON. */
   scopesWhere(request: string): string;
+  /** `Wire.Plan` as JSON. */
+  filter(request: string): string;
   /** `Wire.Snapshot` as JSON. */
   snapshot(subject: string): string;
   free(): void;

@@ -25,8 +25,10 @@ import type {
   DirectoryDocument,
   DocumentInput,
   EffectiveEntry,
+  FilterOptions,
   Grant,
   ManyOptions,
+  Plan,
   Schema,
   Snapshot,
   Target,
@@ -184,6 +186,21 @@ export class Evaluator<S extends Schema = Schema> {
     text(action, 'action');
     this.#alive();
     return this.#json.scopesWhere(subject, action, checkOptions(options));
+  }
+
+  /**
+   * The plan of the rows `subject` may do `action` on (or hold a permission on): exactly the
+   * rows whose check allows, as data (docs/filter.md). `rolecall/filter` turns it into SQL, a
+   * Prisma or Kysely `where`, or tests rows in memory (`matches`). `context` fixes dimensions
+   * for every row; `now` defaults to the clock for an expiring API key.
+   * @throws {RolecallError} `unknown_action`, `unknown_permission`, `unknown_dimension`,
+   * `missing_time`, `limit_exceeded`.
+   */
+  filter(subject: string, action: Target<S>, options?: FilterOptions<S>): Plan {
+    text(subject, 'subject');
+    text(action, 'action');
+    this.#alive();
+    return this.#json.filter(subject, action, checkOptions(options));
   }
 
   /** An action's id for `PreparedSubject.canIds`, `undefined` when the policy has no such action. */

@@ -7,7 +7,7 @@ import { json, queryLimits } from './args.js';
 import type { NativeEvaluator } from './binding.js';
 import type { DecisionCache } from './cache.js';
 import { call } from './errors.js';
-import type { BulkOptions, CheckOptions, Decision, Time } from './types.js';
+import type { BulkOptions, CheckOptions, Decision, FilterOptions, Plan, Time } from './types.js';
 
 /** One evaluator's JSON path. */
 export class JsonPath {
@@ -40,6 +40,22 @@ export class JsonPath {
     queryLimits(subject, action, undefined);
     const r = json({ subject, action, context: o.context, now: this.#now(subject, o.now) }, 'options');
     return JSON.parse(call(() => this.#ffi.scopesWhere(r))) as string[];
+  }
+
+  filter(subject: string, target: string, o: FilterOptions = {}): Plan {
+    queryLimits(subject, target, undefined);
+    const isPermission = target.includes(':');
+    const r = json(
+      {
+        subject,
+        action: isPermission ? undefined : target,
+        permission: isPermission ? target : undefined,
+        context: o.context,
+        now: this.#now(subject, o.now),
+      },
+      'options',
+    );
+    return JSON.parse(call(() => this.#ffi.filter(r))) as Plan;
   }
 
   /** The query JSON. `target` with a `:` is a permission (names never contain one). */

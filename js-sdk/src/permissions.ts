@@ -4,7 +4,17 @@
 import { Evaluator } from './evaluator.js';
 import type { Policy } from './policy.js';
 import type { PreparedSubject } from './prepared.js';
-import type { BulkOptions, CheckOptions, Decision, ManyOptions, Schema, Snapshot, Target } from './types.js';
+import type {
+  BulkOptions,
+  CheckOptions,
+  Decision,
+  FilterOptions,
+  ManyOptions,
+  Plan,
+  Schema,
+  Snapshot,
+  Target,
+} from './types.js';
 
 /**
  * An evaluator bound to the subject of a snapshot: its checks are the evaluator's with the
@@ -62,6 +72,15 @@ export class Permissions<S extends Schema = Schema> {
   /** Every reachable scope where the subject may do `action`. */
   scopesWhere(action: S['action'], options?: BulkOptions<S>): string[] {
     return this.evaluator.scopesWhere(this.subject, action, options);
+  }
+
+  /**
+   * The plan of the rows the subject may do `action` on, from the snapshot: filter a list the
+   * page already holds with `matches` from `rolecall/filter`. Rows at scopes the snapshot does
+   * not hold are never matched.
+   */
+  filter(action: Target<S>, options?: FilterOptions<S>): Plan {
+    return this.evaluator.filter(this.subject, action, options);
   }
 
   /** The subject, prepared: the numbers-only fast path. */

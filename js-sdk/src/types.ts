@@ -157,6 +157,17 @@ export interface AssignRequest<S extends Schema = Schema> {
 /** A policy or a directory: YAML or JSON text, or the document as an object. */
 export type DocumentInput = string | object;
 
+/**
+ * The optional part of `filter`: context values fixed for every row (the request's; the other
+ * dimensions are read from each row), and the time (as a check's `now`).
+ */
+export interface FilterOptions<S extends Schema = Schema> {
+  context?: QueryContext<S>;
+  now?: Time;
+}
+
+export type { Plan, PlanCondition, PlanDimension, PlanNotSubject, PlanScopes, PlanTerm } from './wire.js';
+
 /** The optional part of `whoCan`: a check's, for every subject at once. */
 export type WhoCanOptions<S extends Schema = Schema> = CheckOptions<S>;
 

@@ -252,6 +252,55 @@ export interface GrantSource {
 export type OneOrMany = string | string[];
 
 /**
+ * The rows a subject may act on (issue 15; docs/filter.md): none, all, or those meeting a
+ * condition.
+ */
+export type Plan = { match: "none" } | { match: "all" } | ({ match: "where" } & PlanCondition);
+
+/**
+ * A row is matched when its scope is not in `not_scopes`, its `not_subject` attribute is given
+ * and none of the values, and at least one term holds.
+ */
+export interface PlanCondition {
+  any_of: PlanTerm[];
+  not_scopes?: PlanScopes;
+  not_subject?: PlanNotSubject;
+}
+
+/**
+ * The row gives a value for `dimension` and, with `in` (which always lists `*`), one of these.
+ */
+export interface PlanDimension {
+  dimension: string;
+  in?: string[];
+}
+
+/**
+ * Self-approval: the row's `attribute` is given and none of `values`.
+ */
+export interface PlanNotSubject {
+  attribute: string;
+  values: string[];
+}
+
+/**
+ * Scope subtrees: their roots and every scope id in them.
+ */
+export interface PlanScopes {
+  under: string[];
+  ids: string[];
+}
+
+/**
+ * One way of being allowed: the row's scope in `scopes` (any when absent), every context
+ * condition met.
+ */
+export interface PlanTerm {
+  scopes?: PlanScopes;
+  context?: PlanDimension[];
+}
+
+/**
  * Why a decision came out as it did (SPEC 3 and 4).
  */
 export type Reason = "granted" | "expired" | "forbidden" | "self_approval" | "context_mismatch" | "out_of_scope" | "missing_permission" | "not_assignable" | "role_out_of_scope" | "scope_kind_not_allowed" | "escalation" | "max_holders_reached" | "exclusive_roles";

@@ -8,6 +8,7 @@ mod diagnostics;
 mod diff;
 mod docs;
 mod explain;
+mod filter;
 mod input;
 mod lint;
 mod query_args;
@@ -45,6 +46,7 @@ enum Command {
     Schema(schema::Args),
     Docs(docs::Args),
     WhoCan(who_can::Args),
+    Filter(filter::Args),
     Report(report::Args),
 }
 
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Command::Schema(a) => finish(schema::run(a), false),
         Command::Docs(a) => finish(docs::run(a), false),
         Command::WhoCan(a) => finish(who_can::run(a), a.json),
+        Command::Filter(a) => finish(filter::run(a), a.json),
         Command::Report(a) => finish(report::run(a), false),
     }
 }

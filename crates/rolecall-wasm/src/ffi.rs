@@ -121,6 +121,54 @@ pub fn scopes_where(eval: &Evaluator, request: &str) -> Outcome<Vec<String>> {
     Ok(ids.into_iter().map(str::to_owned).collect())
 }
 
+/// A filter request: a subject, an action or a permission, and the context fixed for every
+/// row and the time.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FilterRequest {
+    subject: Text,
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    permission: Option<String>,
+    #[serde(default)]
+    context: IndexMap<String, Text>,
+    #[serde(default)]
+    now: Option<String>,
+}
+
+/// The plan of the rows a subject may act on (`{subject, action | permission, context?, now?}`
+/// JSON; docs/filter.md).
+///
+/// # Errors
+/// `unknown_action`, `unknown_permission`, `unknown_dimension`, `missing_time`,
+/// `limit_exceeded`, and `invalid_value` for a request naming both or neither of `action` and
+/// `permission`.
+pub fn filter(eval: &Evaluator, request: &str) -> Outcome<rolecall::Plan> {
+    let r: FilterRequest = decode("request", request)?;
+    let target = match (&r.action, &r.permission) {
+        (Some(a), None) => rolecall::Target::Action(a),
+        (None, Some(p)) => rolecall::Target::Permission(p),
+        _ => {
+            return Err(invalid(
+                "",
+                "a request names exactly one of `action` or `permission`".into(),
+            ))
+        }
+    };
+    let context: Vec<(&str, &str)> = r
+        .context
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.0.as_str()))
+        .collect();
+    let now = r
+        .now
+        .as_deref()
+        .map(|t| Timestamp::parse(t).map_err(|m| invalid("now", m)))
+        .transpose()?;
+    Ok(eval.filter(&r.subject.0, target, &context, now)?)
+}
+
 /// The effective permissions of every subject at every scope ([`wire::EffectiveEntry`]).
 pub fn effective_permissions(eval: &Evaluator) -> Vec<EffectiveEntry> {
     eval.effective_permissions()

@@ -229,6 +229,15 @@ impl Evaluator {
         text(&js(ffi::scopes_where(&self.inner, request))?)
     }
 
+    /// The plan of the rows a subject may act on (request JSON), as JSON (a `Plan`).
+    ///
+    /// # Errors
+    /// `unknown_action`, `unknown_permission`, `unknown_dimension`, `missing_time`,
+    /// `limit_exceeded`.
+    pub fn filter(&self, request: &str) -> JsResult<String> {
+        text(&js(ffi::filter(&self.inner, request))?)
+    }
+
     /// One subject's snapshot (a `Snapshot`), as JSON: the form it is sent on in.
     ///
     /// # Errors

@@ -392,3 +392,66 @@ pub struct TestReport {
     pub failed: u32,
     pub cases: Vec<CaseResult>,
 }
+
+/// The rows a subject may act on (issue 15; docs/filter.md): none, all, or those meeting a
+/// condition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(tag = "match", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Plan {
+    None,
+    All,
+    Where(PlanCondition),
+}
+
+/// A row is matched when its scope is not in `not_scopes`, its `not_subject` attribute is given
+/// and none of the values, and at least one term holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct PlanCondition {
+    pub any_of: Vec<PlanTerm>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub not_scopes: Option<PlanScopes>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub not_subject: Option<PlanNotSubject>,
+}
+
+/// One way of being allowed: the row's scope in `scopes` (any when absent), every context
+/// condition met.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct PlanTerm {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub scopes: Option<PlanScopes>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[tsify(optional)]
+    pub context: Vec<PlanDimension>,
+}
+
+/// Scope subtrees: their roots and every scope id in them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct PlanScopes {
+    pub under: Vec<String>,
+    pub ids: Vec<String>,
+}
+
+/// The row gives a value for `dimension` and, with `in` (which always lists `*`), one of these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDimension {
+    pub dimension: String,
+    #[serde(rename = "in", default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub values: Option<Vec<String>>,
+}
+
+/// Self-approval: the row's `attribute` is given and none of `values`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct PlanNotSubject {
+    pub attribute: String,
+    pub values: Vec<String>,
+}

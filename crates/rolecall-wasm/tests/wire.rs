@@ -161,3 +161,28 @@ fn doc_role() -> rolecall::model::CustomRoleDoc {
         ..Default::default()
     }
 }
+
+#[test]
+fn plans_mirror_the_cores() {
+    let mut kinds = std::collections::BTreeSet::new();
+    for example in EXAMPLES {
+        let eval = evaluator(example);
+        let subjects: Vec<String> = eval.directory().subject_ids().map(str::to_owned).collect();
+        let actions: Vec<String> = eval.policy().action_names().map(str::to_owned).collect();
+        for s in &subjects {
+            for a in &actions {
+                let request = json!({ "subject": s, "action": a, "now": "2026-01-01T00:00:00Z" });
+                let plan = ffi::filter(&eval, &request.to_string()).unwrap();
+                let v = serde_json::to_value(&plan).unwrap();
+                kinds.insert(v["match"].as_str().unwrap().to_owned());
+                mirrors::<wire::Plan>(plan);
+            }
+        }
+    }
+    for k in ["none", "all", "where"] {
+        assert!(
+            kinds.contains(k),
+            "no `{k}` plan among the examples: {kinds:?}"
+        );
+    }
+}

@@ -51,7 +51,9 @@
 //! - `live`: adding and removing assignments, grants and API keys in place;
 //! - `snapshot`: one subject's [`Snapshot`], and evaluators built from one;
 //! - `who_can`: every subject allowed an action at a scope, and those denied only by a context
-//!   or an `except`.
+//!   or an `except`;
+//! - `filter/`: the [`Plan`] of the rows a subject may act on (lists filtered by permission),
+//!   and that plan as PostgreSQL.
 //!
 //! Beside them: `access_report` (the access-review export), `reference` (the permission reference a policy documents), `diff` (access review), [`testfile`] (policy test files), `gen` (seeded cases,
 //! behind the `gen` feature).
@@ -68,6 +70,7 @@ mod diff;
 mod directory;
 mod error;
 mod eval;
+mod filter;
 #[cfg(feature = "gen")]
 pub mod gen;
 mod json;
@@ -93,6 +96,10 @@ pub use diff::{diff, AccessChange, AccessDiff};
 pub use directory::Directory;
 pub use error::{Error, ErrorCode, Location, Result};
 pub use eval::{Decision, Evaluator, GrantSource, Query, Reason, SourceKind, Target};
+pub use filter::{
+    Columns, Condition, DimensionIn, NotSubject, Plan, ScopeSet, ScopeTree, Sql, Term,
+    MAX_PLAN_TERMS,
+};
 pub use names::{is_id, is_name};
 pub use policy::Policy;
 pub use reference::{

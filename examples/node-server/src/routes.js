@@ -7,6 +7,20 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { tenantContext } from './demo.js';
 import { fail } from './http.js';
+import { matcher } from 'rolecall/filter';
+
+/** Where a check reads each item's inputs: its scope, its country, its creator. */
+const COLUMNS = { scope: 'scope', context: { country: 'country' }, resource: { created_by: 'created_by' } };
+
+/**
+ * The items a plan (`evaluator.filter`) lets through, over the server's data in memory: the one
+ * place to swap for a SQL query (`toSql(plan, columns)` from rolecall/filter) when the items
+ * live in tables. An item without a country of its own has its tenant's.
+ */
+export function visible(plan, items) {
+  const allows = matcher(plan, COLUMNS);
+  return items.filter((x) => allows({ scope: x.scope, country: x.country ?? tenantContext(x.scope)?.country, created_by: x.created_by }));
+}
 
 export function businessRoutes({ gate, data, directory }) {
   const r = express.Router();
@@ -26,7 +40,31 @@ export function businessRoutes({ gate, data, directory }) {
     for (let s = scope; s !== undefined; s = up.get(s)) if (s === root) return true;
     return false;
   };
-  const list = (items) => (req, res) => res.json(items().filter((x) => within(req.params.scope, x.scope)));
+  /**
+   * A list route: the items of the URL's tenant the subject may do `action` on (each decided as
+   * its own check would be, at the item's scope with its country and its `created_by`), a page
+   * at a time (`?offset=&limit=`, the total in `X-Total-Count`). Someone who may see none gets
+   * an empty list. Each item keeps its scope and country, which the page's buttons are gated by.
+   */
+  const list = (action, items) => (req, res) => {
+    if (!req.subject) return fail(res, 401, 'unauthenticated', 'Sign in first');
+    // Answered as the guards answer it: no response tells which scope ids exist.
+    if (!parents().has(req.params.scope)) return fail(res, 403, 'out_of_scope', 'Not available here');
+    const offset = req.query.offset === undefined ? 0 : Number(req.query.offset);
+    const limit = req.query.limit === undefined ? 50 : Number(req.query.limit);
+    if (!(Number.isInteger(offset) && offset >= 0 && Number.isInteger(limit) && limit >= 1 && limit <= 200)) {
+      return invalid(res, '`offset` must be a whole number and `limit` one from 1 to 200');
+    }
+    let plan;
+    try {
+      plan = directory.evaluator.filter(req.subject, action);
+    } catch (e) {
+      return fail(res, 400, e.code ?? 'invalid_request', e.message);
+    }
+    const rows = visible(plan, items().filter((x) => within(req.params.scope, x.scope)));
+    res.set('X-Total-Count', String(rows.length));
+    res.json(rows.slice(offset, offset + limit));
+  };
   /** Loads `:id` from a collection into `req.item`; 404 outside the URL's tenant. */
   const load = (items) => (req, res, next) => {
     const item = items().find((x) => x.id === req.params.id);
@@ -49,7 +87,7 @@ export function businessRoutes({ gate, data, directory }) {
   // Payments and refunds (seed 001 l.49-51).
   const payments = () => data.payments;
   const refunds = () => data.refunds;
-  r.get(`${T}/payments`, gate('payment_intents.view_export'), list(payments));
+  r.get(`${T}/payments`, list('payment_intents.view_export', payments));
   r.post(`${T}/payments/:id/refund`, gate('payment_intents.view_export'), load(payments), onItem('refunds.create'), (req, res) => {
     const p = req.item;
     if (p.status !== 'succeeded') return conflict(res, `Payment ${p.id} is ${p.status}`);
@@ -58,7 +96,7 @@ export function businessRoutes({ gate, data, directory }) {
     data.refunds.push(refund);
     res.status(201).json(refund);
   });
-  r.get(`${T}/refunds`, gate('payment_intents.view_export'), list(refunds));
+  r.get(`${T}/refunds`, list('payment_intents.view_export', refunds));
   r.post(`${T}/refunds/:id/cancel`, gate('payment_intents.view_export'), load(refunds), onItem('refunds.cancel'), (req, res) => {
     const re = req.item;
     if (re.status !== 'pending') return conflict(res, `Refund ${re.id} is ${re.status}`);
@@ -70,7 +108,7 @@ export function businessRoutes({ gate, data, directory }) {
 
   // Transfers: maker-checker (the creator may not approve).
   const transfers = () => data.transfers;
-  r.get(`${T}/transfers`, gate('transfers.view_section'), list(transfers));
+  r.get(`${T}/transfers`, list('transfers.view_section', transfers));
   r.post(`${T}/transfers`, gate('transfers.create'), (req, res) => {
     const { amount, beneficiary } = req.body ?? {};
     if (!(Number.isFinite(amount) && amount > 0 && amount < 1e12)) return invalid(res, '`amount` must be a positive number');
@@ -119,7 +157,7 @@ export function businessRoutes({ gate, data, directory }) {
 
   // Webhooks (seed 001 l.37-42): Product may send a test but not create an endpoint.
   const webhooks = () => data.webhooks;
-  r.get(`${T}/webhooks`, gate('webhooks.view_section'), list(webhooks));
+  r.get(`${T}/webhooks`, list('webhooks.view_section', webhooks));
   r.post(`${T}/webhooks`, gate('webhooks.create_endpoint'), (req, res) => {
     const { url } = req.body ?? {};
     if (typeof url !== 'string' || !/^https:\/\/[^\s]{1,200}$/.test(url)) return invalid(res, '`url` must be an https URL');
@@ -134,7 +172,7 @@ export function businessRoutes({ gate, data, directory }) {
 
   // Links (seed 001 l.43-45).
   const links = () => data.links;
-  r.get(`${T}/links`, gate('links.view_section'), list(links));
+  r.get(`${T}/links`, list('links.view_section', links));
   r.patch(`${T}/links/:id`, gate('links.view_section'), load(links), onItem('links.edit'), (req, res) => {
     const { active, name } = req.body ?? {};
     if (active !== undefined && typeof active !== 'boolean') return invalid(res, '`active` must be true or false');

@@ -21,7 +21,7 @@ pub(crate) use constraints::{conflict_in, exclusive_error, max_error};
 pub(crate) use ids::{assignment_hash, grant_hash, ItemIds, Kind};
 pub(crate) use interning::{DimRule, Interner, NO_CONTEXT};
 pub(crate) use roles::with_custom_roles;
-pub(crate) use scopes::{build_scopes, Scopes, NO_PARENT};
+pub(crate) use scopes::{build_scopes, Scopes, Subtree, NO_PARENT};
 pub(crate) use sources::{Origin, Source, NO_ROLE};
 
 use crate::bitset::SetArena;

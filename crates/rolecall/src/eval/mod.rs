@@ -23,7 +23,7 @@ pub use query::{Query, Target};
 pub(crate) use explain::DEFAULT_SELF_APPROVAL;
 pub(crate) use query::with_query;
 pub(crate) use resolve::{
-    ContextValue, QueryContext, Resolved, NO_ACTION, NO_PERMISSION, NO_SCOPE,
+    check_lengths, ContextValue, QueryContext, Resolved, NO_ACTION, NO_PERMISSION, NO_SCOPE,
 };
 
 use crate::directory::Directory;

@@ -59,32 +59,7 @@ impl Evaluator {
     pub(crate) fn resolve(&self, q: &Query<'_>, with_resource: bool) -> Result<Option<Resolved>> {
         check_lengths(q)?;
         let p = &*self.policy;
-        let (action, perm) = match q.target {
-            Target::Action(a) => match p.action_ix.get(a) {
-                Some(id) => (id, NO_PERMISSION),
-                None => {
-                    let e = Error::new(
-                        ErrorCode::UnknownAction,
-                        "action",
-                        format!("unknown action `{a}`"),
-                    );
-                    return Err(match did_you_mean(a, p.action_ix.names()) {
-                        Some(h) => e.with_help(h),
-                        None => e,
-                    });
-                }
-            },
-            Target::Permission(t) => match p.resolve_perm(t, 0) {
-                Ok(id) => (NO_ACTION, id),
-                Err(e) => {
-                    let e = crate::error::PermError {
-                        code: ErrorCode::UnknownPermission,
-                        ..e
-                    };
-                    return Err(e.at("permission"));
-                }
-            },
-        };
+        let (action, perm) = self.resolve_target(q.target)?;
         let scope = match self.dir.scopes.ids.get(q.scope) {
             Some(s)
                 if self
@@ -157,6 +132,38 @@ impl Evaluator {
             self_match,
             now: q.now,
         }))
+    }
+
+    /// The action and permission ids of a target ([`NO_PERMISSION`] or [`NO_ACTION`] for the
+    /// other), or `unknown_action` / `unknown_permission` with a hint.
+    pub(crate) fn resolve_target(&self, target: Target<'_>) -> Result<(u32, u32)> {
+        let p = &*self.policy;
+        Ok(match target {
+            Target::Action(a) => match p.action_ix.get(a) {
+                Some(id) => (id, NO_PERMISSION),
+                None => {
+                    let e = Error::new(
+                        ErrorCode::UnknownAction,
+                        "action",
+                        format!("unknown action `{a}`"),
+                    );
+                    return Err(match did_you_mean(a, p.action_ix.names()) {
+                        Some(h) => e.with_help(h),
+                        None => e,
+                    });
+                }
+            },
+            Target::Permission(t) => match p.resolve_perm(t, 0) {
+                Ok(id) => (NO_ACTION, id),
+                Err(e) => {
+                    let e = crate::error::PermError {
+                        code: ErrorCode::UnknownPermission,
+                        ..e
+                    };
+                    return Err(e.at("permission"));
+                }
+            },
+        })
     }
 
     pub(crate) fn resolve_context(&self, context: &[(&str, &str)]) -> Result<QueryContext> {

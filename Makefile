@@ -112,8 +112,8 @@ js-browser-test: js-sdk js-fixtures setup-chromium tests/browser/node_modules/.p
 # Lists filtered by permission (rolecall/filter) on real databases: a throwaway PostgreSQL
 # (tests/support/postgres.mjs) and PGlite return exactly the rows whose check allows, for the
 # example server's users and lists, every example policy and random cases (tests/sql/).
-sql-test: js-sdk js-fixtures setup-postgres tests/sql/node_modules/.package-lock.json ## rolecall/filter's SQL and Kysely filters against PostgreSQL and PGlite
-	cd tests/sql && npm test
+sql-test: js-sdk js-fixtures native setup-postgres tests/sql/node_modules/.package-lock.json ## rolecall/filter's SQL and Kysely filters against PostgreSQL and PGlite
+	cd tests/sql && ROLECALL_BIN=$(ROLECALL) npm test
 
 # The packed package where users run it (tests/packaging/README.md): npm pack, installed from the
 # tarball into one project whose devDependencies are the tools; Node (import, require, mixed),

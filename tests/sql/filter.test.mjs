@@ -259,8 +259,11 @@ test('rolecall filter --sql writes the text and values toSql writes', () => {
   const ev = new Evaluator(Policy.parse(read(dir, 'policy.yaml')), read(dir, 'directory.yaml'));
   const columns = { scope: 'p.scope_id', context: { country: 'country' }, resource: { created_by: 'created_by' }, offset: 2 };
   for (const [subject, action] of [['carla', 'refunds.create'], ['sam', 'refunds.create'], ['pedro', 'transfers.approve'], ['ada', 'refunds.create'], ['nobody', 'refunds.create']]) {
-    const out = execFileSync('cargo', ['run', '-q', '-p', 'rolecall-cli', '--', 'filter', join(dir, 'policy.yaml'), '-d', join(dir, 'directory.yaml'),
-      '-s', subject, '-a', action, '--now', now, '--sql', '--columns', JSON.stringify(columns), '--json'], { cwd: repo, encoding: 'utf8' });
+    const args = ['filter', join(dir, 'policy.yaml'), '-d', join(dir, 'directory.yaml'),
+      '-s', subject, '-a', action, '--now', now, '--sql', '--columns', JSON.stringify(columns), '--json'];
+    // The CLI make test built (ROLECALL_BIN), else cargo builds it here.
+    const [cmd, argv] = process.env.ROLECALL_BIN ? [process.env.ROLECALL_BIN, args] : ['cargo', ['run', '-q', '-p', 'rolecall-cli', '--', ...args]];
+    const out = execFileSync(cmd, argv, { cwd: repo, encoding: 'utf8' });
     const { plan, sql } = JSON.parse(out);
     assert.deepEqual(plan, ev.filter(subject, action, { now }), `${subject} ${action}`);
     assert.deepEqual(sql, toSql(plan, columns), `${subject} ${action}`);

@@ -4,11 +4,12 @@
 // one transaction that holds the state row's lock, so writers on every instance are serialized
 // and each validates against every change committed before it. Other instances apply the
 // change-log rows after their version, in order: on NOTIFY, on a timer, after a reconnect.
+// Custom roles are changed the same way (`kind: 'role'`), in their own table.
 
 import { Evaluator, Policy, RolecallError } from '../index.js';
-import type { AssignRequest, Decision, DirectoryDocument, Schema } from '../types.js';
+import type { AssignRequest, CustomRole, Decision, DirectoryDocument, Schema } from '../types.js';
 import {
-  actionsAt,
+  accessOf,
   diffOf,
   makeChange,
   readChange,
@@ -59,9 +60,12 @@ export interface OpenOptions<S extends Schema = Schema> {
 
 /** `apply`'s options. */
 export interface ApplyOptions {
-  /** Who makes the change: recorded in the log; checked with `canAssign`/`canRevoke` when `check`. */
+  /**
+   * Who makes the change: recorded in the log; when `check`, checked with `canRevoke` and
+   * `canAssign` (assignments) or `canDefineRole` (roles: the role defined, or the one removed).
+   */
   actor?: string;
-  /** Check `actor` may make it (assignments only): `not_allowed` with the decision otherwise. */
+  /** Check `actor` may make it (assignments and roles): `not_allowed` with the decision otherwise. */
   check?: boolean;
 }
 
@@ -69,8 +73,10 @@ export interface ApplyOptions {
 export interface ApplyResult {
   /** The directory version after it (unchanged when nothing changed). */
   version: number;
-  /** The id of the added item, if any. */
+  /** The id of the added item (the defined role's), if any. */
   id?: string;
+  /** A role definition: whether it replaced the role with its id. */
+  replaced?: boolean;
   /** False when the change changed nothing (an assignment identical to one held). */
   changed: boolean;
   diff: AccessDiff;
@@ -181,20 +187,31 @@ export class DirectoryStore<S extends Schema = Schema> {
           const current = await this.#lockState(tx);
           await this.#catchUp(tx);
           const e = this.evaluator;
-          if (wanted.remove !== undefined) wanted.removed = await this.#row(tx, wanted.kind, wanted.remove);
+          // A role's assignments: whose access a role change changes (and what a removal with
+          // `removeAssignments` removes).
+          let holders: Record<string, unknown>[] = [];
+          if (wanted.kind === 'role') {
+            const roleId = wanted.remove ?? String(wanted.add?.id);
+            wanted.removed = await this.#row(tx, 'role', roleId, wanted.remove !== undefined);
+            holders = await this.#holders(tx, roleId);
+            if (wanted.removeAssignments) wanted.removedAssignments = holders;
+          } else if (wanted.remove !== undefined) {
+            wanted.removed = await this.#row(tx, wanted.kind, wanted.remove);
+          }
           if (options.check) this.#check(e, wanted, options.actor ?? '');
-          const before = actionsAt(e, wanted);
+          const before = accessOf(e, wanted, holders);
           made = makeChange(e, wanted);
-          const diff = diffOf(made, before, actionsAt(e, made));
+          const diff = diffOf(made, before, accessOf(e, made, holders), holders);
           const id = made.add === undefined ? undefined : String(made.add.id);
           // Adding an assignment identical to one held changes nothing (the core's rule).
-          if (made.remove === undefined && id !== undefined && (await this.#row(tx, made.kind, id, false)) !== undefined) {
+          if (made.kind !== 'role' && made.remove === undefined && id !== undefined && (await this.#row(tx, made.kind, id, false)) !== undefined) {
             made = undefined;
             return { version: current, id, changed: false, diff };
           }
           const version = current + 1;
           await this.#write(tx, made, version, options.actor ?? null, diff);
-          return { version, id, changed: true, diff };
+          const replaced = made.kind === 'role' && made.add !== undefined ? { replaced: made.removed !== undefined } : {};
+          return { version, id, changed: true, diff, ...replaced };
         });
         committed = true;
         if (out.changed) {
@@ -267,7 +284,10 @@ export class DirectoryStore<S extends Schema = Schema> {
   /** The directory document as the database holds it (for the CLI and policy test files). */
   async export(): Promise<DirectoryDocument<S>> {
     const { text: doc } = await wrap('export', () => this.#sql.transaction((tx) => this.#readAll(tx)));
-    return JSON.parse(doc) as DirectoryDocument<S>;
+    const out = JSON.parse(doc) as DirectoryDocument<S>;
+    // As `evaluator.directory()` writes it: no `roles` when there are none.
+    if (out.roles?.length === 0) delete out.roles;
+    return out;
   }
 
   /**
@@ -286,8 +306,9 @@ export class DirectoryStore<S extends Schema = Schema> {
           const current = await this.#lockState(tx);
           if (o.onlyIfEmpty && current > 0) return undefined;
           const t = this.#t;
-          for (const table of [t.scopes, t.assignments, t.grants, t.apiKeys]) await tx.query(`DELETE FROM ${table}`);
+          for (const table of [t.scopes, t.assignments, t.grants, t.apiKeys, t.roles]) await tx.query(`DELETE FROM ${table}`);
           await bulkInsert(tx, t.scopes, ['id'], full.scopes);
+          await bulkInsert(tx, t.roles, ['id', 'scope'], full.roles ?? []);
           await bulkInsert(tx, t.assignments, ['id', 'subject', 'role', 'scope'], full.assignments);
           await bulkInsert(tx, t.grants, ['id', 'subject', 'scope'], full.grants);
           await bulkInsert(tx, t.apiKeys, ['id', 'owner', 'scope'], full.api_keys);
@@ -412,21 +433,49 @@ export class DirectoryStore<S extends Schema = Schema> {
     }
   }
 
-  /** The item `id` of a list, as stored; `unknown_assignment` when absent (unless `must` is false). */
+  /** The table of a kind's items. */
+  #table(kind: Applied['kind']): string {
+    const t = this.#t;
+    return { assignment: t.assignments, grant: t.grants, api_key: t.apiKeys, role: t.roles }[kind];
+  }
+
+  /**
+   * The item `id` of a list, as stored; `unknown_assignment` (`unknown_role` for a role) when
+   * absent, unless `must` is false.
+   */
   async #row(tx: Tx, kind: Applied['kind'], id: string, must = true): Promise<Record<string, unknown> | undefined> {
-    const table = kind === 'assignment' ? this.#t.assignments : kind === 'grant' ? this.#t.grants : this.#t.apiKeys;
-    const { rows } = await tx.query(`SELECT doc FROM ${table} WHERE id = $1`, [id]);
+    const { rows } = await tx.query(`SELECT doc FROM ${this.#table(kind)} WHERE id = $1`, [id]);
     const doc = rows[0]?.doc;
     if (doc === undefined && must) {
-      throw new RolecallError({ code: 'unknown_assignment', message: `no ${kind.replace('_', ' ')} with id \`${id}\``, path: 'remove', origin: 'change' });
+      const code = kind === 'role' ? 'unknown_role' : 'unknown_assignment';
+      const what = kind === 'role' ? 'custom role' : kind.replace('_', ' ');
+      throw new RolecallError({ code, message: `no ${what} with id \`${id}\``, path: 'remove', origin: 'change' });
     }
     return doc === undefined ? undefined : (json(doc) as Record<string, unknown>);
   }
 
-  /** `canRevoke` then `canAssign` for `actor`; `not_allowed` with the first refusal. */
+  /** The assignments of role `id`, as stored, in directory order. */
+  async #holders(tx: Tx, id: string): Promise<Record<string, unknown>[]> {
+    const { rows } = await tx.query(`SELECT doc FROM ${this.#t.assignments} WHERE role = $1 ORDER BY position`, [id]);
+    return rows.map((r) => json(r.doc) as Record<string, unknown>);
+  }
+
+  /**
+   * `canRevoke` then `canAssign` for `actor` (an assignment), `canDefineRole` (a role: the one
+   * defined, or the one removed); `not_allowed` with the first refusal.
+   */
   #check(e: Evaluator<S>, c: Applied, actor: string): void {
+    if (c.kind === 'role') {
+      const role = (c.add ?? c.removed) as unknown as CustomRole<S>;
+      const decision = e.canDefineRole({ actor, role });
+      if (!decision.allowed) {
+        const what = c.add !== undefined ? 'define' : 'remove';
+        throw new StoreError('not_allowed', `rolecall store: \`${actor}\` may not ${what} role \`${role.id}\` (${decision.reason})`, { decision });
+      }
+      return;
+    }
     if (c.kind !== 'assignment') {
-      throw new StoreError('not_allowed', 'rolecall store: `check` applies to assignments (grants and keys have no canAssign)');
+      throw new StoreError('not_allowed', 'rolecall store: `check` applies to assignments and roles (grants and keys have no canAssign)');
     }
     const request = (a: Record<string, unknown>): AssignRequest<S> =>
       ({ actor, subject: a.subject, role: a.role, scope: a.scope, context: a.context }) as AssignRequest<S>;
@@ -445,14 +494,23 @@ export class DirectoryStore<S extends Schema = Schema> {
   /** The item rows and the change-log row of one change, and the new version. */
   async #write(tx: Tx, made: Applied, version: number, actor: string | null, diff: AccessDiff): Promise<void> {
     const t = this.#t;
-    if (made.remove !== undefined) {
-      const table = made.kind === 'assignment' ? t.assignments : made.kind === 'grant' ? t.grants : t.apiKeys;
-      await tx.query(`DELETE FROM ${table} WHERE id = $1`, [made.remove]);
+    if (made.remove !== undefined) await tx.query(`DELETE FROM ${this.#table(made.kind)} WHERE id = $1`, [made.remove]);
+    if (made.removedAssignments !== undefined && made.removedAssignments.length > 0) {
+      await tx.query(`DELETE FROM ${t.assignments} WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [
+        JSON.stringify(made.removedAssignments.map((x) => x.id)),
+      ]);
     }
     const a = made.add;
     if (a !== undefined) {
       const doc = JSON.stringify(a);
-      if (made.kind === 'assignment') {
+      if (made.kind === 'role') {
+        // A redefinition keeps the role's row (and so its place in the directory).
+        await tx.query(
+          `INSERT INTO ${t.roles} (id, scope, doc) VALUES ($1, $2, $3::json)
+           ON CONFLICT (id) DO UPDATE SET scope = EXCLUDED.scope, doc = EXCLUDED.doc`,
+          [a.id, a.scope, doc],
+        );
+      } else if (made.kind === 'assignment') {
         await tx.query(`INSERT INTO ${t.assignments} (id, subject, role, scope, doc) VALUES ($1, $2, $3, $4, $5::json)`, [a.id, a.subject, a.role, a.scope, doc]);
       } else if (made.kind === 'grant') {
         await tx.query(`INSERT INTO ${t.grants} (id, subject, scope, doc) VALUES ($1, $2, $3, $4::json)`, [a.id, a.subject, a.scope, doc]);
@@ -477,7 +535,7 @@ export class DirectoryStore<S extends Schema = Schema> {
     const { rows } = await tx.query(
       `SELECT (SELECT version FROM ${t.state}) AS version,
         json_build_object('scopes', ${list(t.scopes)}, 'assignments', ${list(t.assignments)},
-          'grants', ${list(t.grants)}, 'api_keys', ${list(t.apiKeys)})::text AS doc`,
+          'grants', ${list(t.grants)}, 'api_keys', ${list(t.apiKeys)}, 'roles', ${list(t.roles)})::text AS doc`,
     );
     return { text: String(rows[0]?.doc), version: Number(rows[0]?.version ?? 0) };
   }

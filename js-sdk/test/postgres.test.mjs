@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { Evaluator, Policy, RolecallError } from 'rolecall';
-import { open, StoreError } from 'rolecall/postgres';
+import { migrations, open, StoreError, tablesOf } from 'rolecall/postgres';
 import { startPostgres } from '../../tests/support/postgres.mjs';
 
 const policy = Policy.parse(`
@@ -256,6 +256,23 @@ function suite(name, engine) {
       await db.release(again);
     });
 
+    test('a database made before custom roles (migration 1 only) gains their table when opened', async () => {
+      const client = await db.client();
+      const t = tablesOf('p8_');
+      await client.query(`CREATE TABLE ${t.migrations} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+      for (const statement of migrations(t)[0].split(';').filter((x) => x.trim() !== '')) await client.query(statement);
+      await client.query(`INSERT INTO ${t.migrations} (version) VALUES (1)`);
+      const s = await open({ policy, client, seed, prefix: 'p8_' });
+      const applied = await client.query(`SELECT version FROM ${t.migrations} ORDER BY version`);
+      assert.deepEqual(applied.rows.map((r) => r.version), [1, 2]);
+      await s.apply({ kind: 'role', add: desk }, { actor: 'ada', check: true });
+      await s.apply({ kind: 'assignment', add: fionaDesk }, { actor: 'ada', check: true });
+      await s.reload();
+      assert.equal(s.evaluator.can('fiona', 'refunds.create', 'acme-cl'), true);
+      await s.close();
+      await db.release(client);
+    });
+
     test('replaying every change-log row on an empty directory gives the same decisions', async () => {
       const client = await db.client();
       const s = await open({ policy, client, seed, prefix: 'p5_' });
@@ -264,6 +281,13 @@ function suite(name, engine) {
       await s.apply({ kind: 'grant', add: { subject: 'u1', action: 'users.manage', scope: 'acme-cl' } });
       await s.apply({ kind: 'assignment', remove: a.id, add: { ...fiona, role: 'viewer' } });
       await s.apply({ kind: 'api_key', add: { id: 'k1', owner: 'ada', scope: 'org', permissions: ['refunds:view'] } });
+      // Custom roles: defined, assigned, redefined; another removed with its assignment.
+      await s.apply({ kind: 'role', add: desk });
+      await s.apply({ kind: 'assignment', add: { ...fionaDesk, subject: 'u2' } });
+      await s.apply({ kind: 'role', add: { ...desk, grants: { refunds: ['view'] } } });
+      await s.apply({ kind: 'role', add: { id: 'user_desk', scope: 'org', grants: { users: ['manage'] } } });
+      await s.apply({ kind: 'assignment', add: { subject: 'u3', role: 'user_desk', scope: 'acme-mx' } });
+      await s.apply({ kind: 'role', remove: 'user_desk', removeAssignments: true });
       const { rows } = await client.query('SELECT version, change FROM p5_changes ORDER BY version');
       const replayed = new Evaluator(policy, { scopes: seed.scopes });
       let e = replayed;
@@ -277,12 +301,15 @@ function suite(name, engine) {
           assignment: [(id) => e.removeAssignment(id), (x) => e.addAssignment(x)],
           grant: [(id) => e.removeGrant(id), (x) => e.addGrant(x)],
           api_key: [(id) => e.removeApiKey(id), (x) => e.addApiKey(x)],
+          role: [(id) => e.removeRole(id, { removeAssignments: c.removeAssignments }), (x) => e.defineRole(x)],
         }[c.kind];
         if (c.remove !== undefined) remove(c.remove);
         if (c.add !== undefined) add(c.add);
       }
-      assert.equal(rows.length, 6);
+      assert.equal(rows.length, 12);
       assert.deepEqual(decisions(e), decisions(s.evaluator));
+      assert.equal(s.evaluator.can('u2', 'refunds.view', 'acme-cl'), true);
+      assert.equal(s.evaluator.can('u3', 'users.manage', 'acme-mx'), false);
       assert.equal(s.evaluator.can('fiona', 'refunds.view', 'acme-cl'), true);
       assert.equal(s.evaluator.can('fiona', 'refunds.create', 'acme-cl'), false);
       await s.close();

@@ -273,6 +273,25 @@ function suite(name, engine) {
       await db.release(client);
     });
 
+    test("a role change lists its holders' gains and losses up to 1000 assignments, none beyond", async () => {
+      const client = await db.client();
+      const holders = (n) => Array.from({ length: n }, (_, i) => ({ subject: `h${i}`, role: 'refund_desk', scope: 'acme-cl' }));
+      const s = await open({ policy, client, seed: { ...seed, roles: [desk], assignments: [...seed.assignments, ...holders(1001)] }, prefix: 'p9_' });
+      const many = await s.apply({ kind: 'role', add: { ...desk, grants: { refunds: ['view'] } } });
+      assert.equal(many.diff.holders, undefined, '1001 holders: not listed');
+      assert.equal(s.evaluator.can('h1000', 'refunds.create', 'acme-cl'), false);
+      const gone = await s.apply({ kind: 'role', remove: desk.id, removeAssignments: true });
+      assert.equal(gone.diff.holders, undefined);
+      const left = await client.query('SELECT count(*)::int AS n FROM p9_assignments');
+      assert.equal(left.rows[0].n, 2, 'all 1001 assignments deleted with the role');
+      await s.import({ ...seed, roles: [desk], assignments: holders(1000) });
+      const listed = await s.apply({ kind: 'role', add: { ...desk, grants: { refunds: ['view'] } } });
+      assert.equal(listed.diff.holders.length, 1000);
+      assert.deepEqual(listed.diff.holders[999], { subject: 'h999', scope: 'acme-cl', gained: [], lost: ['refunds.create'] });
+      await s.close();
+      await db.release(client);
+    });
+
     test('replaying every change-log row on an empty directory gives the same decisions', async () => {
       const client = await db.client();
       const s = await open({ policy, client, seed, prefix: 'p5_' });

@@ -11,6 +11,7 @@ import type { AssignRequest, CustomRole, Decision, DirectoryDocument, Schema } f
 import {
   accessOf,
   diffOf,
+  HOLDERS_MAX,
   makeChange,
   readChange,
   replayChange,
@@ -193,7 +194,8 @@ export class DirectoryStore<S extends Schema = Schema> {
           if (wanted.kind === 'role') {
             const roleId = wanted.remove ?? String(wanted.add?.id);
             wanted.removed = await this.#row(tx, 'role', roleId, wanted.remove !== undefined);
-            holders = await this.#holders(tx, roleId);
+            // Every one for a removal with its assignments; else enough to know whether to list them.
+            holders = await this.#holders(tx, roleId, wanted.removeAssignments ? undefined : HOLDERS_MAX + 1);
             if (wanted.removeAssignments) wanted.removedAssignments = holders;
           } else if (wanted.remove !== undefined) {
             wanted.removed = await this.#row(tx, wanted.kind, wanted.remove);
@@ -454,9 +456,9 @@ export class DirectoryStore<S extends Schema = Schema> {
     return doc === undefined ? undefined : (json(doc) as Record<string, unknown>);
   }
 
-  /** The assignments of role `id`, as stored, in directory order. */
-  async #holders(tx: Tx, id: string): Promise<Record<string, unknown>[]> {
-    const { rows } = await tx.query(`SELECT doc FROM ${this.#t.assignments} WHERE role = $1 ORDER BY position`, [id]);
+  /** The assignments of role `id` (the first `limit`), as stored, in directory order. */
+  async #holders(tx: Tx, id: string, limit?: number): Promise<Record<string, unknown>[]> {
+    const { rows } = await tx.query(`SELECT doc FROM ${this.#t.assignments} WHERE role = $1 ORDER BY position LIMIT $2`, [id, limit ?? null]);
     return rows.map((r) => json(r.doc) as Record<string, unknown>);
   }
 

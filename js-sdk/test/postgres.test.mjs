@@ -286,6 +286,7 @@ function suite(name, engine) {
       assert.equal(left.rows[0].n, 2, 'all 1001 assignments deleted with the role');
       await s.import({ ...seed, roles: [desk], assignments: holders(1000) });
       const listed = await s.apply({ kind: 'role', add: { ...desk, grants: { refunds: ['view'] } } });
+      assert.equal(listed.replaced, true, 'the import wrote the role to its table');
       assert.equal(listed.diff.holders.length, 1000);
       assert.deepEqual(listed.diff.holders[999], { subject: 'h999', scope: 'acme-cl', gained: [], lost: ['refunds.create'] });
       await s.close();

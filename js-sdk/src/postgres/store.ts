@@ -16,12 +16,12 @@ import {
   readChange,
   replayChange,
   undoChange,
-  whereOf,
   type AccessDiff,
   type Applied,
   type Change,
 } from './changes.js';
 import { sqlOf, type Sql, type Tx } from './client.js';
+import { bulkInsert, json, readAll, readHolders, readRow, writeChange } from './rows.js';
 import { migrate, tablesOf, type Tables } from './schema.js';
 
 /** Why a store call failed, when it is not the directory's own validation (`RolecallError`). */
@@ -193,12 +193,12 @@ export class DirectoryStore<S extends Schema = Schema> {
           let holders: Record<string, unknown>[] = [];
           if (wanted.kind === 'role') {
             const roleId = wanted.remove ?? String(wanted.add?.id);
-            wanted.removed = await this.#row(tx, 'role', roleId, wanted.remove !== undefined);
+            wanted.removed = await readRow(tx, this.#t, 'role', roleId, wanted.remove !== undefined);
             // Every one for a removal with its assignments; else enough to know whether to list them.
-            holders = await this.#holders(tx, roleId, wanted.removeAssignments ? undefined : HOLDERS_MAX + 1);
+            holders = await readHolders(tx, this.#t, roleId, wanted.removeAssignments ? undefined : HOLDERS_MAX + 1);
             if (wanted.removeAssignments) wanted.removedAssignments = holders;
           } else if (wanted.remove !== undefined) {
-            wanted.removed = await this.#row(tx, wanted.kind, wanted.remove);
+            wanted.removed = await readRow(tx, this.#t, wanted.kind, wanted.remove);
           }
           if (options.check) this.#check(e, wanted, options.actor ?? '');
           const before = accessOf(e, wanted, holders);
@@ -206,12 +206,13 @@ export class DirectoryStore<S extends Schema = Schema> {
           const diff = diffOf(made, before, accessOf(e, made, holders), holders);
           const id = made.add === undefined ? undefined : String(made.add.id);
           // Adding an assignment identical to one held changes nothing (the core's rule).
-          if (made.kind !== 'role' && made.remove === undefined && id !== undefined && (await this.#row(tx, made.kind, id, false)) !== undefined) {
+          if (made.kind !== 'role' && made.remove === undefined && id !== undefined && (await readRow(tx, this.#t, made.kind, id, false)) !== undefined) {
             made = undefined;
             return { version: current, id, changed: false, diff };
           }
           const version = current + 1;
-          await this.#write(tx, made, version, options.actor ?? null, diff);
+          await writeChange(tx, this.#t, made, version, options.actor ?? null, diff);
+          await this.#bump(tx, version);
           const replaced = made.kind === 'role' && made.add !== undefined ? { replaced: made.removed !== undefined } : {};
           return { version, id, changed: true, diff, ...replaced };
         });
@@ -285,7 +286,7 @@ export class DirectoryStore<S extends Schema = Schema> {
 
   /** The directory document as the database holds it (for the CLI and policy test files). */
   async export(): Promise<DirectoryDocument<S>> {
-    const { text: doc } = await wrap('export', () => this.#sql.transaction((tx) => this.#readAll(tx)));
+    const { text: doc } = await wrap('export', () => this.#sql.transaction((tx) => readAll(tx, this.#t)));
     const out = JSON.parse(doc) as DirectoryDocument<S>;
     // As `evaluator.directory()` writes it: no `roles` when there are none.
     if (out.roles?.length === 0) delete out.roles;
@@ -337,7 +338,7 @@ export class DirectoryStore<S extends Schema = Schema> {
 
   /** Loads the whole directory again from the tables (also after a failure made it uncertain). */
   async reload(): Promise<void> {
-    const { text: doc, version } = await this.#sql.transaction((tx) => this.#readAll(tx));
+    const { text: doc, version } = await this.#sql.transaction((tx) => readAll(tx, this.#t));
     const next = new Evaluator<S>(this.#policy, doc);
     this.#evaluator?.free();
     this.#evaluator = next;
@@ -435,33 +436,6 @@ export class DirectoryStore<S extends Schema = Schema> {
     }
   }
 
-  /** The table of a kind's items. */
-  #table(kind: Applied['kind']): string {
-    const t = this.#t;
-    return { assignment: t.assignments, grant: t.grants, api_key: t.apiKeys, role: t.roles }[kind];
-  }
-
-  /**
-   * The item `id` of a list, as stored; `unknown_assignment` (`unknown_role` for a role) when
-   * absent, unless `must` is false.
-   */
-  async #row(tx: Tx, kind: Applied['kind'], id: string, must = true): Promise<Record<string, unknown> | undefined> {
-    const { rows } = await tx.query(`SELECT doc FROM ${this.#table(kind)} WHERE id = $1`, [id]);
-    const doc = rows[0]?.doc;
-    if (doc === undefined && must) {
-      const code = kind === 'role' ? 'unknown_role' : 'unknown_assignment';
-      const what = kind === 'role' ? 'custom role' : kind.replace('_', ' ');
-      throw new RolecallError({ code, message: `no ${what} with id \`${id}\``, path: 'remove', origin: 'change' });
-    }
-    return doc === undefined ? undefined : (json(doc) as Record<string, unknown>);
-  }
-
-  /** The assignments of role `id` (the first `limit`), as stored, in directory order. */
-  async #holders(tx: Tx, id: string, limit?: number): Promise<Record<string, unknown>[]> {
-    const { rows } = await tx.query(`SELECT doc FROM ${this.#t.assignments} WHERE role = $1 ORDER BY position LIMIT $2`, [id, limit ?? null]);
-    return rows.map((r) => json(r.doc) as Record<string, unknown>);
-  }
-
   /**
    * `canRevoke` then `canAssign` for `actor` (an assignment), `canDefineRole` (a role: the one
    * defined, or the one removed); `not_allowed` with the first refusal.
@@ -492,73 +466,6 @@ export class DirectoryStore<S extends Schema = Schema> {
       }
     }
   }
-
-  /** The item rows and the change-log row of one change, and the new version. */
-  async #write(tx: Tx, made: Applied, version: number, actor: string | null, diff: AccessDiff): Promise<void> {
-    const t = this.#t;
-    if (made.remove !== undefined) await tx.query(`DELETE FROM ${this.#table(made.kind)} WHERE id = $1`, [made.remove]);
-    if (made.removedAssignments !== undefined && made.removedAssignments.length > 0) {
-      await tx.query(`DELETE FROM ${t.assignments} WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [
-        JSON.stringify(made.removedAssignments.map((x) => x.id)),
-      ]);
-    }
-    const a = made.add;
-    if (a !== undefined) {
-      const doc = JSON.stringify(a);
-      if (made.kind === 'role') {
-        // A redefinition keeps the role's row (and so its place in the directory).
-        await tx.query(
-          `INSERT INTO ${t.roles} (id, scope, doc) VALUES ($1, $2, $3::json)
-           ON CONFLICT (id) DO UPDATE SET scope = EXCLUDED.scope, doc = EXCLUDED.doc`,
-          [a.id, a.scope, doc],
-        );
-      } else if (made.kind === 'assignment') {
-        await tx.query(`INSERT INTO ${t.assignments} (id, subject, role, scope, doc) VALUES ($1, $2, $3, $4, $5::json)`, [a.id, a.subject, a.role, a.scope, doc]);
-      } else if (made.kind === 'grant') {
-        await tx.query(`INSERT INTO ${t.grants} (id, subject, scope, doc) VALUES ($1, $2, $3, $4::json)`, [a.id, a.subject, a.scope, doc]);
-      } else {
-        await tx.query(`INSERT INTO ${t.apiKeys} (id, owner, scope, doc) VALUES ($1, $2, $3, $4::json)`, [a.id, a.owner, a.scope, doc]);
-      }
-    }
-    const { subject, scope } = whereOf(made);
-    await tx.query(
-      `INSERT INTO ${t.changes} (version, actor, subject, scope, change, diff) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`,
-      [version, actor, subject, scope, JSON.stringify(made), JSON.stringify(diff)],
-    );
-    await this.#bump(tx, version);
-  }
-
-  /** The directory document as JSON text, and the version, in one snapshot of the database. */
-  async #readAll(tx: Tx): Promise<{ text: string; version: number }> {
-    const t = this.#t;
-    // A consistent view of every table (set before the first query of the transaction).
-    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    const list = (table: string): string => `(SELECT coalesce(json_agg(doc ORDER BY position), '[]'::json) FROM ${table})`;
-    const { rows } = await tx.query(
-      `SELECT (SELECT version FROM ${t.state}) AS version,
-        json_build_object('scopes', ${list(t.scopes)}, 'assignments', ${list(t.assignments)},
-          'grants', ${list(t.grants)}, 'api_keys', ${list(t.apiKeys)}, 'roles', ${list(t.roles)})::text AS doc`,
-    );
-    return { text: String(rows[0]?.doc), version: Number(rows[0]?.version ?? 0) };
-  }
-}
-
-/** Inserts `items` (directory-format objects) into `table`, in order, in one statement. */
-async function bulkInsert(tx: Tx, table: string, columns: string[], items: readonly object[]): Promise<void> {
-  if (items.length === 0) return;
-  const cols = columns.join(', ');
-  const values = columns.map((c) => `e->>'${c}'`).join(', ');
-  await tx.query(
-    `INSERT INTO ${table} (position, ${cols}, doc)
-     SELECT n, ${values}, e::json FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)`,
-    [JSON.stringify(items)],
-  );
-  await tx.query(`SELECT setval(pg_get_serial_sequence('${table}', 'position'), (SELECT max(position) FROM ${table}))`);
-}
-
-/** pg and PGlite hand back jsonb as objects; a text column as text. */
-function json(v: unknown): unknown {
-  return typeof v === 'string' ? JSON.parse(v) : v;
 }
 
 function text(v: unknown, path: string): string {

@@ -2,7 +2,9 @@
 // and against PGlite (PostgreSQL in process): persistence across reopen, a change cut off
 // mid-transaction leaves nothing, two instances agree within the bound, a max_holders race has
 // one winner, a dropped LISTEN connection loses no change, replaying the log gives the same
-// decisions. About 10 s, most of it starting PostgreSQL and PGlite.
+// decisions; custom roles defined, assigned, redefined and removed survive reopening, reach a
+// second instance and show in history and export. About 10 s, most of it starting PostgreSQL
+// and PGlite.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { Evaluator, Policy, RolecallError } from 'rolecall';
-import { open, StoreError } from 'rolecall/postgres';
+import { migrations, open, StoreError, tablesOf } from 'rolecall/postgres';
 import { startPostgres } from '../../tests/support/postgres.mjs';
 
 const policy = Policy.parse(`
@@ -42,6 +44,10 @@ const seed = {
 };
 
 const fiona = { subject: 'fiona', role: 'support', scope: 'acme-cl' };
+
+/** A custom role for one tenant (ada, admin at org, may define it; vic may not). */
+const desk = { id: 'refund_desk', label: 'Refund desk', scope: 'acme-cl', grants: { refunds: ['manage'] } };
+const fionaDesk = { subject: 'fiona', role: 'refund_desk', scope: 'acme-cl' };
 
 /** Waits until `f()` is true, polling every 5 ms; the elapsed ms, or a failure after `ms`. */
 async function within(ms, f, what) {
@@ -113,7 +119,17 @@ function suite(name, engine) {
       const s = await open({ policy, client, seed, prefix: 'p2_' });
       await assert.rejects(s.apply({ kind: 'assignment', add: { subject: 'x', role: 'nope', scope: 'org' } }), (e) => e instanceof RolecallError && e.code === 'unknown_role');
       await assert.rejects(s.apply({ kind: 'assignment', remove: 'a_missing' }), (e) => e instanceof RolecallError && e.code === 'unknown_assignment');
-      await assert.rejects(s.apply({ kind: 'role' }), (e) => e instanceof RolecallError && e.path === 'kind');
+      await assert.rejects(s.apply({ kind: 'scope', add: {} }), (e) => e instanceof RolecallError && e.path === 'kind');
+      await assert.rejects(s.apply({ kind: 'role', add: desk, remove: 'x' }), (e) => e instanceof RolecallError && e.path === 'remove');
+      await assert.rejects(s.apply({ kind: 'role', add: { scope: 'org' } }), (e) => e instanceof RolecallError && e.path === 'add.id');
+      await assert.rejects(s.apply({ kind: 'assignment', remove: 'a_x', removeAssignments: true }), (e) => e instanceof RolecallError && e.path === 'removeAssignments');
+      await assert.rejects(s.apply({ kind: 'role', remove: 'refund_desk', removeAssignments: 'yes' }), (e) => e instanceof RolecallError && e.path === 'removeAssignments');
+      await assert.rejects(s.apply({ kind: 'role', remove: 'nope' }), (e) => e instanceof RolecallError && e.code === 'unknown_role');
+      await assert.rejects(s.apply({ kind: 'role', add: { ...desk, grants: { nope: ['view'] } } }), (e) => e instanceof RolecallError && e.code === 'unknown_resource');
+      await assert.rejects(
+        s.apply({ kind: 'role', add: desk }, { actor: 'vic', check: true }),
+        (e) => e instanceof StoreError && e.code === 'not_allowed' && e.decision.reason === 'missing_permission',
+      );
       await assert.rejects(
         s.apply({ kind: 'assignment', add: fiona }, { actor: 'vic', check: true }),
         (e) => e instanceof StoreError && e.code === 'not_allowed' && e.decision.allowed === false,
@@ -139,6 +155,19 @@ function suite(name, engine) {
       // And the store still writes.
       await s.apply({ kind: 'assignment', add: fiona }, { actor: 'ada' });
       assert.equal(s.evaluator.can('fiona', 'refunds.create', 'acme-cl'), true);
+
+      // Custom roles: a cut-off definition, redefinition or removal is undone on the evaluator.
+      await assert.rejects(s.apply({ kind: 'role', add: desk }, { actor: 'crash' }), (e) => e instanceof StoreError);
+      assert.equal(s.evaluator.directory().roles, undefined, 'the new role was taken back');
+      await s.apply({ kind: 'role', add: desk }, { actor: 'ada' });
+      await s.apply({ kind: 'assignment', add: { ...fionaDesk, subject: 'sam' } }, { actor: 'ada' });
+      await assert.rejects(s.apply({ kind: 'role', add: { ...desk, grants: { refunds: ['view'] } } }, { actor: 'crash' }), (e) => e instanceof StoreError);
+      assert.equal(s.evaluator.can('sam', 'refunds.create', 'acme-cl'), true, 'the old definition is back');
+      await assert.rejects(s.apply({ kind: 'role', remove: desk.id, removeAssignments: true }, { actor: 'crash' }), (e) => e instanceof StoreError);
+      assert.equal(s.evaluator.can('sam', 'refunds.create', 'acme-cl'), true, 'the role and its assignment are back');
+      assert.deepEqual(s.evaluator.directory().roles, [desk]);
+      const held = await client.query("SELECT count(*)::int AS n FROM p3_assignments WHERE role = 'refund_desk'");
+      assert.equal(held.rows[0].n, 1);
       await s.close();
       await db.release(client);
     });
@@ -167,6 +196,103 @@ function suite(name, engine) {
       await db.release(c2);
     });
 
+    test('custom roles: defined, assigned and redefined survive reopening, reach a second instance, show in history and export; removal with or without the assignments', async () => {
+      const client = await db.client();
+      const s1 = await open({ policy, client, seed, prefix: 'p7_' });
+      const defined = await s1.apply({ kind: 'role', add: desk }, { actor: 'ada', check: true });
+      assert.deepEqual(
+        [defined.version, defined.id, defined.replaced, defined.diff],
+        [2, 'refund_desk', false, { subject: 'refund_desk', scope: 'acme-cl', gained: [], lost: [], holders: [] }],
+      );
+      // An assignment of the custom role, written to the database: the next load must know the role.
+      await s1.apply({ kind: 'assignment', add: fionaDesk }, { actor: 'ada', check: true });
+      assert.equal(s1.evaluator.can('fiona', 'refunds.create', 'acme-cl'), true);
+      // A redefinition changes every holder's access at once, and says so.
+      const narrowed = await s1.apply({ kind: 'role', add: { ...desk, grants: { refunds: ['view'] } } }, { actor: 'ada', check: true });
+      assert.equal(narrowed.replaced, true);
+      assert.deepEqual(narrowed.diff.holders, [{ subject: 'fiona', scope: 'acme-cl', gained: [], lost: ['refunds.create'] }]);
+      assert.equal(s1.evaluator.can('fiona', 'refunds.create', 'acme-cl'), false);
+      await s1.close();
+      await db.release(client);
+
+      const again = await db.client({ reopen: true });
+      const s2 = await open({ policy, client: again, seed, prefix: 'p7_' });
+      const s3 = await open({ policy, client: again, seed, prefix: 'p7_' });
+      assert.equal(s2.version, 4);
+      assert.equal(s2.evaluator.can('fiona', 'refunds.view', 'acme-cl'), true, 'the role and its assignment loaded');
+      assert.equal(s2.evaluator.can('fiona', 'refunds.create', 'acme-cl'), false, 'as redefined');
+      const history = await s2.history({ subject: 'refund_desk' });
+      assert.deepEqual(history.map((h) => [h.version, h.actor, h.scope, h.change.kind]), [[4, 'ada', 'acme-cl', 'role'], [2, 'ada', 'acme-cl', 'role']]);
+      assert.deepEqual(history[0].change.removed.grants, { refunds: ['manage'] }, 'the log keeps the replaced definition');
+      assert.deepEqual(history[0].diff.holders[0].lost, ['refunds.create']);
+      const exported = await s2.export();
+      assert.deepEqual(exported.roles, [{ ...desk, grants: { refunds: ['view'] } }]);
+      assert.ok(exported.assignments.some((a) => a.role === 'refund_desk' && a.subject === 'fiona'));
+
+      // Still assigned: refused, nothing written.
+      await assert.rejects(s2.apply({ kind: 'role', remove: desk.id }, { actor: 'ada' }), (e) => e instanceof RolecallError && e.code === 'role_in_use');
+      assert.equal(s2.version, 4);
+      // With its assignments: both go, in the database and on every instance.
+      const gone = await s2.apply({ kind: 'role', remove: desk.id, removeAssignments: true }, { actor: 'ada', check: true });
+      assert.equal(gone.version, 5);
+      assert.deepEqual(gone.diff.holders, [{ subject: 'fiona', scope: 'acme-cl', gained: [], lost: ['refunds.view'] }]);
+      const rows = await again.query("SELECT (SELECT count(*)::int FROM p7_assignments WHERE role = 'refund_desk') AS held, (SELECT count(*)::int FROM p7_roles) AS roles");
+      assert.deepEqual(rows.rows[0], { held: 0, roles: 0 });
+      const [removal] = await s2.history({ subject: 'refund_desk', limit: 1 });
+      assert.deepEqual(removal.change.removedAssignments.map((a) => a.subject), ['fiona']);
+      await within(engine.boundMs, () => s3.version === 5, 'the second instance replays the removal');
+      assert.equal(s3.evaluator.can('fiona', 'refunds.view', 'acme-cl'), false);
+      assert.equal(s3.evaluator.directory().roles, undefined);
+      assert.deepEqual(decisions(s2.evaluator), decisions(s3.evaluator));
+      assert.equal((await s2.export()).roles, undefined);
+
+      // Unassigned: removed without asking for its assignments.
+      await s2.apply({ kind: 'role', add: desk }, { actor: 'ada' });
+      const plain = await s2.apply({ kind: 'role', remove: desk.id }, { actor: 'ada' });
+      assert.equal(plain.changed, true);
+      assert.equal(s2.evaluator.directory().roles, undefined);
+      await s2.close();
+      await s3.close();
+      await db.release(again);
+    });
+
+    test('a database made before custom roles (migration 1 only) gains their table when opened', async () => {
+      const client = await db.client();
+      const t = tablesOf('p8_');
+      await client.query(`CREATE TABLE ${t.migrations} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+      for (const statement of migrations(t)[0].split(';').filter((x) => x.trim() !== '')) await client.query(statement);
+      await client.query(`INSERT INTO ${t.migrations} (version) VALUES (1)`);
+      const s = await open({ policy, client, seed, prefix: 'p8_' });
+      const applied = await client.query(`SELECT version FROM ${t.migrations} ORDER BY version`);
+      assert.deepEqual(applied.rows.map((r) => r.version), [1, 2]);
+      await s.apply({ kind: 'role', add: desk }, { actor: 'ada', check: true });
+      await s.apply({ kind: 'assignment', add: fionaDesk }, { actor: 'ada', check: true });
+      await s.reload();
+      assert.equal(s.evaluator.can('fiona', 'refunds.create', 'acme-cl'), true);
+      await s.close();
+      await db.release(client);
+    });
+
+    test("a role change lists its holders' gains and losses up to 1000 assignments, none beyond", async () => {
+      const client = await db.client();
+      const holders = (n) => Array.from({ length: n }, (_, i) => ({ subject: `h${i}`, role: 'refund_desk', scope: 'acme-cl' }));
+      const s = await open({ policy, client, seed: { ...seed, roles: [desk], assignments: [...seed.assignments, ...holders(1001)] }, prefix: 'p9_' });
+      const many = await s.apply({ kind: 'role', add: { ...desk, grants: { refunds: ['view'] } } });
+      assert.equal(many.diff.holders, undefined, '1001 holders: not listed');
+      assert.equal(s.evaluator.can('h1000', 'refunds.create', 'acme-cl'), false);
+      const gone = await s.apply({ kind: 'role', remove: desk.id, removeAssignments: true });
+      assert.equal(gone.diff.holders, undefined);
+      const left = await client.query('SELECT count(*)::int AS n FROM p9_assignments');
+      assert.equal(left.rows[0].n, 2, 'all 1001 assignments deleted with the role');
+      await s.import({ ...seed, roles: [desk], assignments: holders(1000) });
+      const listed = await s.apply({ kind: 'role', add: { ...desk, grants: { refunds: ['view'] } } });
+      assert.equal(listed.replaced, true, 'the import wrote the role to its table');
+      assert.equal(listed.diff.holders.length, 1000);
+      assert.deepEqual(listed.diff.holders[999], { subject: 'h999', scope: 'acme-cl', gained: [], lost: ['refunds.create'] });
+      await s.close();
+      await db.release(client);
+    });
+
     test('replaying every change-log row on an empty directory gives the same decisions', async () => {
       const client = await db.client();
       const s = await open({ policy, client, seed, prefix: 'p5_' });
@@ -175,6 +301,13 @@ function suite(name, engine) {
       await s.apply({ kind: 'grant', add: { subject: 'u1', action: 'users.manage', scope: 'acme-cl' } });
       await s.apply({ kind: 'assignment', remove: a.id, add: { ...fiona, role: 'viewer' } });
       await s.apply({ kind: 'api_key', add: { id: 'k1', owner: 'ada', scope: 'org', permissions: ['refunds:view'] } });
+      // Custom roles: defined, assigned, redefined; another removed with its assignment.
+      await s.apply({ kind: 'role', add: desk });
+      await s.apply({ kind: 'assignment', add: { ...fionaDesk, subject: 'u2' } });
+      await s.apply({ kind: 'role', add: { ...desk, grants: { refunds: ['view'] } } });
+      await s.apply({ kind: 'role', add: { id: 'user_desk', scope: 'org', grants: { users: ['manage'] } } });
+      await s.apply({ kind: 'assignment', add: { subject: 'u3', role: 'user_desk', scope: 'acme-mx' } });
+      await s.apply({ kind: 'role', remove: 'user_desk', removeAssignments: true });
       const { rows } = await client.query('SELECT version, change FROM p5_changes ORDER BY version');
       const replayed = new Evaluator(policy, { scopes: seed.scopes });
       let e = replayed;
@@ -188,12 +321,15 @@ function suite(name, engine) {
           assignment: [(id) => e.removeAssignment(id), (x) => e.addAssignment(x)],
           grant: [(id) => e.removeGrant(id), (x) => e.addGrant(x)],
           api_key: [(id) => e.removeApiKey(id), (x) => e.addApiKey(x)],
+          role: [(id) => e.removeRole(id, { removeAssignments: c.removeAssignments }), (x) => e.defineRole(x)],
         }[c.kind];
         if (c.remove !== undefined) remove(c.remove);
         if (c.add !== undefined) add(c.add);
       }
-      assert.equal(rows.length, 6);
+      assert.equal(rows.length, 12);
       assert.deepEqual(decisions(e), decisions(s.evaluator));
+      assert.equal(s.evaluator.can('u2', 'refunds.view', 'acme-cl'), true);
+      assert.equal(s.evaluator.can('u3', 'users.manage', 'acme-mx'), false);
       assert.equal(s.evaluator.can('fiona', 'refunds.view', 'acme-cl'), true);
       assert.equal(s.evaluator.can('fiona', 'refunds.create', 'acme-cl'), false);
       await s.close();

@@ -4,7 +4,8 @@
 // `rolecall/postgres` store: every change is written with its change-log row, survives restarts
 // and reaches the other server instances). Either way a change is validated as loading would
 // validate it, a failed change changes nothing, and assignments are removed by their stable id.
-// Custom roles (`defineRole`) go through the SDK's live updates.
+// Custom roles (`defineRole`) too: the SDK's live update in memory, the store's `role` change
+// (kept with its history, and known to the next load) with a database.
 // `version` grows with each change: clients compare it with their snapshot's to know it is stale.
 
 import { Evaluator, RolecallError } from 'rolecall';
@@ -72,10 +73,16 @@ export class LiveDirectory {
   }
 
   /**
-   * Defines custom `role` on the live evaluator; whether it replaced one.
+   * Defines custom `role` (new, or replacing the one with its id), as `actor`. Resolves to
+   * whether it replaced one.
    * @throws {RolecallError} when the role is invalid; nothing has changed then.
+   * @throws {StoreError} (`rolecall/postgres`) when the database is unreachable; nothing changed.
    */
-  defineRole(role) {
+  async defineRole(role, actor = undefined) {
+    if (this.#store !== undefined) {
+      const r = await this.#store.apply({ kind: 'role', add: role }, { actor });
+      return r.replaced === true;
+    }
     const replaced = this.#evaluator.defineRole(role);
     this.#version += 1;
     return replaced;

@@ -1,11 +1,12 @@
 // Custom roles: a team manager creates a role for their tenant by ticking permissions. The server
 // offers only the permissions the caller holds at the tenant (so the page cannot offer an
 // escalation), previews who a role affects (canDefineRole, then the access diff of the directory
-// with the role defined), and creates it on the live directory. Every request is decided here:
-// canDefineRole refuses a role beyond what the caller holds whatever the page sent.
+// with the role defined), and creates it on the live directory (in the database, with its
+// history, when the server keeps one). Every request is decided here: canDefineRole refuses a
+// role beyond what the caller holds whatever the page sent.
 
 import express from 'express';
-import { diff } from 'rolecall';
+import { diff, RolecallError } from 'rolecall';
 import { enforce } from 'rolecall/node';
 import { tenantContext } from './demo.js';
 import { fail, isId } from './http.js';
@@ -36,7 +37,7 @@ export function roleRoutes({ directory, onDecision, defineRequires, permissions 
     if (decision.allowed) result.diff = diff(directory.evaluator, directory.previewRole(role)).changes;
     res.json(result);
   });
-  r.post('/', (req, res) => {
+  r.post('/', async (req, res) => {
     const role = roleOf(req.body?.role, res);
     if (role === undefined || !administers(req, res, role.scope)) return;
     const decision = directory.evaluator.canDefineRole({ actor: req.subject, role });
@@ -45,7 +46,15 @@ export function roleRoutes({ directory, onDecision, defineRequires, permissions 
       return res.status(403).json({ error: { code: decision.reason, message: decision.message, missing: decision.missing } });
     }
     const changes = diff(directory.evaluator, directory.previewRole(role)).changes;
-    const replaced = directory.defineRole(role);
+    let replaced;
+    try {
+      replaced = await directory.defineRole(role, req.subject);
+    } catch (e) {
+      if (e instanceof RolecallError) return fail(res, 422, e.code, e.message);
+      // The database is down or refused: nothing changed.
+      if (e?.name === 'StoreError') return fail(res, 503, e.code, e.message);
+      throw e;
+    }
     res.set('X-Rolecall-Version', String(directory.version));
     res.status(replaced ? 200 : 201).json({ role, replaced, version: directory.version, diff: changes });
   });

@@ -1,6 +1,6 @@
-// The server with its directory in a database (rolecall/postgres): a role given survives
-// `kill -9` and a restart, on PGlite (the default, files under DATA_DIR) and on PostgreSQL
-// (DATABASE_URL, a throwaway cluster); two servers on one PostgreSQL agree within the bound, and
+// The server with its directory in a database (rolecall/postgres): a role given, and a custom
+// role created on the Team page and assigned, survive `kill -9` and a restart, on PGlite (the
+// default, files under DATA_DIR) and on PostgreSQL (DATABASE_URL, a throwaway cluster); two servers on one PostgreSQL agree within the bound, and
 // 20 concurrent assignments of the one-holder account_owner role through both leave exactly one.
 // About 15 s (four server starts with PGlite or pg, one PostgreSQL cluster).
 import assert from 'node:assert/strict';
@@ -32,23 +32,47 @@ async function giveFionaSupport(server) {
   return saved.body;
 }
 
-/** Gives a role, kills the server with SIGKILL, restarts it on the same database: still there. */
+const marioRefund = (server) => as(server, 'mario', 'POST', '/api/scopes/acme-cl/payments/pay_cl_1/refund');
+
+/** olga creates a custom role for acme-cl and gives it to mario, through `server`. */
+async function giveMarioRefundDesk(server) {
+  assert.equal((await marioRefund(server)).status, 403, 'refused before');
+  // Mario (transfers only) needs to see payments and to refund them.
+  const role = { id: 'refund_desk', label: 'Refund desk', scope: 'acme-cl', grants: { payment_intents: ['view'], refunds: ['manage'] } };
+  const created = await as(server, 'olga', 'POST', '/api/roles', { role });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const given = await as(server, 'olga', 'POST', '/api/assignments', { subject: 'mario', role: 'refund_desk', scope: 'acme-cl' });
+  assert.equal(given.status, 201, JSON.stringify(given.body));
+  assert.equal((await marioRefund(server)).status, 201);
+  return given.body;
+}
+
+/**
+ * Gives a role and a new custom role, kills the server with SIGKILL, restarts it on the same
+ * database: both still there (the load knows the custom role its assignment names).
+ */
 async function survivesKill9(env) {
   const first = await startServer(env, { timeoutMs: START_MS });
   let second;
   try {
     const saved = await giveFionaSupport(first);
     assert.equal((await refund(first)).status, 201);
+    const desk = await giveMarioRefundDesk(first);
     await first.crash();
     second = await startServer(env, { timeoutMs: START_MS });
     assert.equal((await refund(second)).status, 201, 'the role survived kill -9 and restart');
+    assert.equal((await marioRefund(second)).status, 201, 'the custom role and its assignment survived');
+    const options = await as(second, 'olga', 'POST', '/api/roles/options', { scope: 'acme-cl' });
+    assert.deepEqual(options.body.roles.map((r) => r.id), ['refund_desk']);
     const me = await as(second, 'fiona', 'GET', '/api/me');
-    assert.equal(me.body.version, saved.version, 'the directory version persists: it does not start over at 1');
-    // The Team page's history: who gave it, and what it changed.
+    assert.equal(me.body.version, desk.version, 'the directory version persists: it does not start over at 1');
+    // The Team page's history: who gave it, and what it changed; the role's creation too.
     const history = await as(second, 'olga', 'GET', '/api/assignments/history?scope=acme-cl');
     assert.equal(history.status, 200);
-    assert.equal(history.body.changes[0].actor, 'olga');
-    assert.equal(history.body.changes[0].change.add.id, saved.id);
+    const given = history.body.changes.find((c) => c.change.add?.id === saved.id);
+    assert.equal(given.actor, 'olga');
+    const created = history.body.changes.find((c) => c.change.kind === 'role');
+    assert.deepEqual([created.actor, created.subject, created.change.add.grants], ['olga', 'refund_desk', { payment_intents: ['view'], refunds: ['manage'] }]);
     // Removed by its id on the restarted server.
     const revoked = await as(second, 'olga', 'DELETE', `/api/assignments/${saved.id}`);
     assert.equal(revoked.status, 200, JSON.stringify(revoked.body));

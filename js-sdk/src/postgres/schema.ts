@@ -13,6 +13,7 @@ export interface Tables {
   assignments: string;
   grants: string;
   apiKeys: string;
+  roles: string;
   changes: string;
   /** The NOTIFY channel. */
   channel: string;
@@ -30,16 +31,17 @@ export function tablesOf(prefix: string): Tables {
     assignments: `${prefix}assignments`,
     grants: `${prefix}grants`,
     apiKeys: `${prefix}api_keys`,
+    roles: `${prefix}roles`,
     changes: `${prefix}changes`,
     channel: `${prefix}changes`,
   };
 }
 
 /**
- * The migrations, in order; never edit one that has shipped, add the next. Items are kept as
- * their directory-format JSON (`doc`, type json: stored as text, so loading aggregates it without
- * re-serializing, unlike jsonb), with the columns queries filter on beside it; `position` keeps
- * directory order across reloads.
+ * The migrations, in order (migration N is `[N - 1]`); never edit one that has shipped, add the
+ * next. Items are kept as their directory-format JSON (`doc`, type json: stored as text, so
+ * loading aggregates it without re-serializing, unlike jsonb), with the columns queries filter
+ * on beside it; `position` keeps directory order across reloads (a redefined role keeps its row).
  */
 export function migrations(t: Tables): string[] {
   return [
@@ -87,6 +89,14 @@ export function migrations(t: Tables): string[] {
      );
      CREATE INDEX ${t.changes}_subject ON ${t.changes} (subject, version);
      CREATE INDEX ${t.changes}_scope ON ${t.changes} (scope, version);`,
+    // 2: custom roles (issue #21), and the index a role's holders are found by.
+    `CREATE TABLE ${t.roles} (
+       position bigserial,
+       id text PRIMARY KEY,
+       scope text NOT NULL,
+       doc json NOT NULL
+     );
+     CREATE INDEX ${t.assignments}_role ON ${t.assignments} (role);`,
   ];
 }
 

@@ -4,22 +4,24 @@
 // one transaction that holds the state row's lock, so writers on every instance are serialized
 // and each validates against every change committed before it. Other instances apply the
 // change-log rows after their version, in order: on NOTIFY, on a timer, after a reconnect.
+// Custom roles are changed the same way (`kind: 'role'`), in their own table.
 
 import { Evaluator, Policy, RolecallError } from '../index.js';
-import type { AssignRequest, Decision, DirectoryDocument, Schema } from '../types.js';
+import type { AssignRequest, CustomRole, Decision, DirectoryDocument, Schema } from '../types.js';
 import {
-  actionsAt,
+  accessOf,
   diffOf,
+  HOLDERS_MAX,
   makeChange,
   readChange,
   replayChange,
   undoChange,
-  whereOf,
   type AccessDiff,
   type Applied,
   type Change,
 } from './changes.js';
 import { sqlOf, type Sql, type Tx } from './client.js';
+import { bulkInsert, json, readAll, readHolders, readRow, writeChange } from './rows.js';
 import { migrate, tablesOf, type Tables } from './schema.js';
 
 /** Why a store call failed, when it is not the directory's own validation (`RolecallError`). */
@@ -59,9 +61,12 @@ export interface OpenOptions<S extends Schema = Schema> {
 
 /** `apply`'s options. */
 export interface ApplyOptions {
-  /** Who makes the change: recorded in the log; checked with `canAssign`/`canRevoke` when `check`. */
+  /**
+   * Who makes the change: recorded in the log; when `check`, checked with `canRevoke` and
+   * `canAssign` (assignments) or `canDefineRole` (roles: the role defined, or the one removed).
+   */
   actor?: string;
-  /** Check `actor` may make it (assignments only): `not_allowed` with the decision otherwise. */
+  /** Check `actor` may make it (assignments and roles): `not_allowed` with the decision otherwise. */
   check?: boolean;
 }
 
@@ -69,8 +74,10 @@ export interface ApplyOptions {
 export interface ApplyResult {
   /** The directory version after it (unchanged when nothing changed). */
   version: number;
-  /** The id of the added item, if any. */
+  /** The id of the added item (the defined role's), if any. */
   id?: string;
+  /** A role definition: whether it replaced the role with its id. */
+  replaced?: boolean;
   /** False when the change changed nothing (an assignment identical to one held). */
   changed: boolean;
   diff: AccessDiff;
@@ -181,20 +188,33 @@ export class DirectoryStore<S extends Schema = Schema> {
           const current = await this.#lockState(tx);
           await this.#catchUp(tx);
           const e = this.evaluator;
-          if (wanted.remove !== undefined) wanted.removed = await this.#row(tx, wanted.kind, wanted.remove);
+          // A role's assignments: whose access a role change changes (and what a removal with
+          // `removeAssignments` removes).
+          let holders: Record<string, unknown>[] = [];
+          if (wanted.kind === 'role') {
+            const roleId = wanted.remove ?? String(wanted.add?.id);
+            wanted.removed = await readRow(tx, this.#t, 'role', roleId, wanted.remove !== undefined);
+            // Every one for a removal with its assignments; else enough to know whether to list them.
+            holders = await readHolders(tx, this.#t, roleId, wanted.removeAssignments ? undefined : HOLDERS_MAX + 1);
+            if (wanted.removeAssignments) wanted.removedAssignments = holders;
+          } else if (wanted.remove !== undefined) {
+            wanted.removed = await readRow(tx, this.#t, wanted.kind, wanted.remove);
+          }
           if (options.check) this.#check(e, wanted, options.actor ?? '');
-          const before = actionsAt(e, wanted);
+          const before = accessOf(e, wanted, holders);
           made = makeChange(e, wanted);
-          const diff = diffOf(made, before, actionsAt(e, made));
+          const diff = diffOf(made, before, accessOf(e, made, holders), holders);
           const id = made.add === undefined ? undefined : String(made.add.id);
           // Adding an assignment identical to one held changes nothing (the core's rule).
-          if (made.remove === undefined && id !== undefined && (await this.#row(tx, made.kind, id, false)) !== undefined) {
+          if (made.kind !== 'role' && made.remove === undefined && id !== undefined && (await readRow(tx, this.#t, made.kind, id, false)) !== undefined) {
             made = undefined;
             return { version: current, id, changed: false, diff };
           }
           const version = current + 1;
-          await this.#write(tx, made, version, options.actor ?? null, diff);
-          return { version, id, changed: true, diff };
+          await writeChange(tx, this.#t, made, version, options.actor ?? null, diff);
+          await this.#bump(tx, version);
+          const replaced = made.kind === 'role' && made.add !== undefined ? { replaced: made.removed !== undefined } : {};
+          return { version, id, changed: true, diff, ...replaced };
         });
         committed = true;
         if (out.changed) {
@@ -266,8 +286,11 @@ export class DirectoryStore<S extends Schema = Schema> {
 
   /** The directory document as the database holds it (for the CLI and policy test files). */
   async export(): Promise<DirectoryDocument<S>> {
-    const { text: doc } = await wrap('export', () => this.#sql.transaction((tx) => this.#readAll(tx)));
-    return JSON.parse(doc) as DirectoryDocument<S>;
+    const { text: doc } = await wrap('export', () => this.#sql.transaction((tx) => readAll(tx, this.#t)));
+    const out = JSON.parse(doc) as DirectoryDocument<S>;
+    // As `evaluator.directory()` writes it: no `roles` when there are none.
+    if (out.roles?.length === 0) delete out.roles;
+    return out;
   }
 
   /**
@@ -286,8 +309,9 @@ export class DirectoryStore<S extends Schema = Schema> {
           const current = await this.#lockState(tx);
           if (o.onlyIfEmpty && current > 0) return undefined;
           const t = this.#t;
-          for (const table of [t.scopes, t.assignments, t.grants, t.apiKeys]) await tx.query(`DELETE FROM ${table}`);
+          for (const table of [t.scopes, t.assignments, t.grants, t.apiKeys, t.roles]) await tx.query(`DELETE FROM ${table}`);
           await bulkInsert(tx, t.scopes, ['id'], full.scopes);
+          await bulkInsert(tx, t.roles, ['id', 'scope'], full.roles ?? []);
           await bulkInsert(tx, t.assignments, ['id', 'subject', 'role', 'scope'], full.assignments);
           await bulkInsert(tx, t.grants, ['id', 'subject', 'scope'], full.grants);
           await bulkInsert(tx, t.apiKeys, ['id', 'owner', 'scope'], full.api_keys);
@@ -314,7 +338,7 @@ export class DirectoryStore<S extends Schema = Schema> {
 
   /** Loads the whole directory again from the tables (also after a failure made it uncertain). */
   async reload(): Promise<void> {
-    const { text: doc, version } = await this.#sql.transaction((tx) => this.#readAll(tx));
+    const { text: doc, version } = await this.#sql.transaction((tx) => readAll(tx, this.#t));
     const next = new Evaluator<S>(this.#policy, doc);
     this.#evaluator?.free();
     this.#evaluator = next;
@@ -412,21 +436,22 @@ export class DirectoryStore<S extends Schema = Schema> {
     }
   }
 
-  /** The item `id` of a list, as stored; `unknown_assignment` when absent (unless `must` is false). */
-  async #row(tx: Tx, kind: Applied['kind'], id: string, must = true): Promise<Record<string, unknown> | undefined> {
-    const table = kind === 'assignment' ? this.#t.assignments : kind === 'grant' ? this.#t.grants : this.#t.apiKeys;
-    const { rows } = await tx.query(`SELECT doc FROM ${table} WHERE id = $1`, [id]);
-    const doc = rows[0]?.doc;
-    if (doc === undefined && must) {
-      throw new RolecallError({ code: 'unknown_assignment', message: `no ${kind.replace('_', ' ')} with id \`${id}\``, path: 'remove', origin: 'change' });
-    }
-    return doc === undefined ? undefined : (json(doc) as Record<string, unknown>);
-  }
-
-  /** `canRevoke` then `canAssign` for `actor`; `not_allowed` with the first refusal. */
+  /**
+   * `canRevoke` then `canAssign` for `actor` (an assignment), `canDefineRole` (a role: the one
+   * defined, or the one removed); `not_allowed` with the first refusal.
+   */
   #check(e: Evaluator<S>, c: Applied, actor: string): void {
+    if (c.kind === 'role') {
+      const role = (c.add ?? c.removed) as unknown as CustomRole<S>;
+      const decision = e.canDefineRole({ actor, role });
+      if (!decision.allowed) {
+        const what = c.add !== undefined ? 'define' : 'remove';
+        throw new StoreError('not_allowed', `rolecall store: \`${actor}\` may not ${what} role \`${role.id}\` (${decision.reason})`, { decision });
+      }
+      return;
+    }
     if (c.kind !== 'assignment') {
-      throw new StoreError('not_allowed', 'rolecall store: `check` applies to assignments (grants and keys have no canAssign)');
+      throw new StoreError('not_allowed', 'rolecall store: `check` applies to assignments and roles (grants and keys have no canAssign)');
     }
     const request = (a: Record<string, unknown>): AssignRequest<S> =>
       ({ actor, subject: a.subject, role: a.role, scope: a.scope, context: a.context }) as AssignRequest<S>;
@@ -441,64 +466,6 @@ export class DirectoryStore<S extends Schema = Schema> {
       }
     }
   }
-
-  /** The item rows and the change-log row of one change, and the new version. */
-  async #write(tx: Tx, made: Applied, version: number, actor: string | null, diff: AccessDiff): Promise<void> {
-    const t = this.#t;
-    if (made.remove !== undefined) {
-      const table = made.kind === 'assignment' ? t.assignments : made.kind === 'grant' ? t.grants : t.apiKeys;
-      await tx.query(`DELETE FROM ${table} WHERE id = $1`, [made.remove]);
-    }
-    const a = made.add;
-    if (a !== undefined) {
-      const doc = JSON.stringify(a);
-      if (made.kind === 'assignment') {
-        await tx.query(`INSERT INTO ${t.assignments} (id, subject, role, scope, doc) VALUES ($1, $2, $3, $4, $5::json)`, [a.id, a.subject, a.role, a.scope, doc]);
-      } else if (made.kind === 'grant') {
-        await tx.query(`INSERT INTO ${t.grants} (id, subject, scope, doc) VALUES ($1, $2, $3, $4::json)`, [a.id, a.subject, a.scope, doc]);
-      } else {
-        await tx.query(`INSERT INTO ${t.apiKeys} (id, owner, scope, doc) VALUES ($1, $2, $3, $4::json)`, [a.id, a.owner, a.scope, doc]);
-      }
-    }
-    const { subject, scope } = whereOf(made);
-    await tx.query(
-      `INSERT INTO ${t.changes} (version, actor, subject, scope, change, diff) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb)`,
-      [version, actor, subject, scope, JSON.stringify(made), JSON.stringify(diff)],
-    );
-    await this.#bump(tx, version);
-  }
-
-  /** The directory document as JSON text, and the version, in one snapshot of the database. */
-  async #readAll(tx: Tx): Promise<{ text: string; version: number }> {
-    const t = this.#t;
-    // A consistent view of every table (set before the first query of the transaction).
-    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    const list = (table: string): string => `(SELECT coalesce(json_agg(doc ORDER BY position), '[]'::json) FROM ${table})`;
-    const { rows } = await tx.query(
-      `SELECT (SELECT version FROM ${t.state}) AS version,
-        json_build_object('scopes', ${list(t.scopes)}, 'assignments', ${list(t.assignments)},
-          'grants', ${list(t.grants)}, 'api_keys', ${list(t.apiKeys)})::text AS doc`,
-    );
-    return { text: String(rows[0]?.doc), version: Number(rows[0]?.version ?? 0) };
-  }
-}
-
-/** Inserts `items` (directory-format objects) into `table`, in order, in one statement. */
-async function bulkInsert(tx: Tx, table: string, columns: string[], items: readonly object[]): Promise<void> {
-  if (items.length === 0) return;
-  const cols = columns.join(', ');
-  const values = columns.map((c) => `e->>'${c}'`).join(', ');
-  await tx.query(
-    `INSERT INTO ${table} (position, ${cols}, doc)
-     SELECT n, ${values}, e::json FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)`,
-    [JSON.stringify(items)],
-  );
-  await tx.query(`SELECT setval(pg_get_serial_sequence('${table}', 'position'), (SELECT max(position) FROM ${table}))`);
-}
-
-/** pg and PGlite hand back jsonb as objects; a text column as text. */
-function json(v: unknown): unknown {
-  return typeof v === 'string' ? JSON.parse(v) : v;
 }
 
 function text(v: unknown, path: string): string {

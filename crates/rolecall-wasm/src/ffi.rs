@@ -121,6 +121,34 @@ pub fn scopes_where(eval: &Evaluator, request: &str) -> Outcome<Vec<String>> {
     Ok(ids.into_iter().map(str::to_owned).collect())
 }
 
+/// The target a request names: exactly one of `action` or `permission`.
+fn target_of<'a>(
+    action: Option<&'a str>,
+    permission: Option<&'a str>,
+) -> Outcome<rolecall::Target<'a>> {
+    match (action, permission) {
+        (Some(a), None) => Ok(rolecall::Target::Action(a)),
+        (None, Some(p)) => Ok(rolecall::Target::Permission(p)),
+        _ => Err(invalid(
+            "",
+            "a request names exactly one of `action` or `permission`".into(),
+        )),
+    }
+}
+
+/// A request's `context` or `resource` map as the core's name-value pairs.
+fn pairs(map: &IndexMap<String, Text>) -> Vec<(&str, &str)> {
+    map.iter()
+        .map(|(k, v)| (k.as_str(), v.0.as_str()))
+        .collect()
+}
+
+/// A request's `now`, parsed (`invalid_value` at `now` when it is not a time).
+fn time_of(now: Option<&str>) -> Outcome<Option<Timestamp>> {
+    now.map(|t| Timestamp::parse(t).map_err(|m| invalid("now", m)))
+        .transpose()
+}
+
 /// A filter request: a subject, an action or a permission, and the context fixed for every
 /// row and the time.
 #[derive(Debug, Deserialize)]
@@ -146,26 +174,9 @@ struct FilterRequest {
 /// `permission`.
 pub fn filter(eval: &Evaluator, request: &str) -> Outcome<rolecall::Plan> {
     let r: FilterRequest = decode("request", request)?;
-    let target = match (&r.action, &r.permission) {
-        (Some(a), None) => rolecall::Target::Action(a),
-        (None, Some(p)) => rolecall::Target::Permission(p),
-        _ => {
-            return Err(invalid(
-                "",
-                "a request names exactly one of `action` or `permission`".into(),
-            ))
-        }
-    };
-    let context: Vec<(&str, &str)> = r
-        .context
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.0.as_str()))
-        .collect();
-    let now = r
-        .now
-        .as_deref()
-        .map(|t| Timestamp::parse(t).map_err(|m| invalid("now", m)))
-        .transpose()?;
+    let target = target_of(r.action.as_deref(), r.permission.as_deref())?;
+    let context = pairs(&r.context);
+    let now = time_of(r.now.as_deref())?;
     Ok(eval.filter(&r.subject.0, target, &context, now)?)
 }
 
@@ -402,31 +413,10 @@ struct WhoCanRequest {
 /// `permission`.
 pub fn who_can(eval: &Evaluator, request: &str) -> Outcome<String> {
     let r: WhoCanRequest = decode("request", request)?;
-    let target = match (&r.action, &r.permission) {
-        (Some(a), None) => rolecall::Target::Action(a),
-        (None, Some(p)) => rolecall::Target::Permission(p),
-        _ => {
-            return Err(invalid(
-                "",
-                "a request names exactly one of `action` or `permission`".into(),
-            ))
-        }
-    };
-    let context: Vec<(&str, &str)> = r
-        .context
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.0.as_str()))
-        .collect();
-    let resource: Vec<(&str, &str)> = r
-        .resource
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.0.as_str()))
-        .collect();
-    let now = r
-        .now
-        .as_deref()
-        .map(|t| Timestamp::parse(t).map_err(|m| invalid("now", m)))
-        .transpose()?;
+    let target = target_of(r.action.as_deref(), r.permission.as_deref())?;
+    let context = pairs(&r.context);
+    let resource = pairs(&r.resource);
+    let now = time_of(r.now.as_deref())?;
     encode(&eval.who_can(target, &r.scope.0, &context, &resource, now)?)
 }
 

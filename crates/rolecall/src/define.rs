@@ -91,7 +91,7 @@ impl Evaluator {
     /// # Errors
     /// The validation error; the evaluator is unchanged.
     pub fn define_role(&mut self, role: CustomRoleDoc) -> Result<bool> {
-        self.check_roles_live()?;
+        self.check_live()?;
         let (roles, at) = staged_roles(&self.dir.doc.roles, &role);
         let replaced = at < self.dir.doc.roles.len();
         let doc = DirectoryDoc {
@@ -109,7 +109,7 @@ impl Evaluator {
     /// # Errors
     /// `unknown_role` for an id that is not a custom role; `role_in_use`.
     pub fn remove_role(&mut self, id: &str, remove_assignments: bool) -> Result<CustomRoleDoc> {
-        self.check_roles_live()?;
+        self.check_live()?;
         let doc = &self.dir.doc;
         let Some(at) = doc.roles.iter().position(|r| r.id.0 == id) else {
             let mut names = IdMap::default();
@@ -151,17 +151,6 @@ impl Evaluator {
         next.assignments.retain(|a| a.role != id);
         self.rebuild(next)?;
         Ok(removed)
-    }
-
-    fn check_roles_live(&self) -> Result<()> {
-        if self.snapshot {
-            return Err(Error::new(
-                ErrorCode::InvalidValue,
-                "",
-                "a snapshot evaluator cannot be updated; take a new snapshot",
-            ));
-        }
-        Ok(())
     }
 
     /// Replaces the directory with `doc` compiled (every subject keeps its handle), or changes

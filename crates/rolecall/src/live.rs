@@ -449,7 +449,8 @@ impl Evaluator {
         }
     }
 
-    fn check_live(&self) -> Result<()> {
+    /// `invalid_value` for a snapshot evaluator: live updates need the whole directory.
+    pub(crate) fn check_live(&self) -> Result<()> {
         if self.snapshot {
             return Err(Error::new(
                 ErrorCode::InvalidValue,

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { sdkDist } from './lib/contenders.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -113,9 +114,8 @@ const parts = [
 ];
 const gz = (f) => {
   const b = readFileSync(join(sdkDist, f));
-  return `${(b.length / 1024).toFixed(0)} KB, ${(require('node:zlib').gzipSync(b, { level: 9 }).length / 1024).toFixed(0)} KB gzipped`;
+  return `${(b.length / 1024).toFixed(0)} KB, ${(gzipSync(b, { level: 9 }).length / 1024).toFixed(0)} KB gzipped`;
 };
-const require = createRequire(import.meta.url);
 const md = [
   '',
   `## The browser's first decision (issue #17: \`node bench/js/first-decision.mjs\`)`,

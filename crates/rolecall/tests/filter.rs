@@ -8,10 +8,11 @@
     clippy::panic
 )]
 
+mod common;
+
 use proptest::prelude::*;
 use rolecall::gen::{generate, Options, Size};
 use rolecall::{Evaluator, Plan, Query, Target, Timestamp};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A row: scope, context values, resource attributes.
@@ -178,20 +179,9 @@ proptest! {
 
 #[test]
 fn a_plan_matches_exactly_the_rows_whose_check_allows_in_every_example() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/policies");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("directory.yaml").exists())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 5);
-    for d in dirs {
-        let policy = std::fs::read_to_string(d.join("policy.yaml")).unwrap();
-        let directory = std::fs::read_to_string(d.join("directory.yaml")).unwrap();
-        let eval = Evaluator::from_text(&policy, &directory).unwrap();
+    for (d, eval) in common::example_evaluators() {
         let rows = rows(&eval, 7, 60);
-        let n = agrees(&eval, &rows, &[], &d.display().to_string());
-        assert!(n > 1000, "{}: only {n} rows", d.display());
+        let n = agrees(&eval, &rows, &[], &d);
+        assert!(n > 1000, "{d}: only {n} rows");
     }
 }

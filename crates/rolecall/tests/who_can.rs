@@ -8,6 +8,8 @@
     clippy::panic
 )]
 
+mod common;
+
 use rolecall::gen::{generate, Options, Size};
 use rolecall::{Evaluator, Query, Target, Timestamp};
 use std::collections::BTreeSet;
@@ -102,20 +104,9 @@ fn distinct_from<'e>(eval: &'e Evaluator, action: &str) -> Option<&'e str> {
 
 #[test]
 fn who_can_lists_exactly_the_subjects_check_allows_in_every_example() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/policies");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("directory.yaml").exists())
-        .collect();
-    dirs.sort();
-    assert!(dirs.len() >= 5);
-    for d in dirs {
-        let policy = std::fs::read_to_string(d.join("policy.yaml")).unwrap();
-        let directory = std::fs::read_to_string(d.join("directory.yaml")).unwrap();
-        let eval = Evaluator::from_text(&policy, &directory).unwrap();
-        let n = agrees(&eval, &d.display().to_string());
-        assert!(n > 100, "{}: only {n} queries", d.display());
+    for (d, eval) in common::example_evaluators() {
+        let n = agrees(&eval, &d);
+        assert!(n > 100, "{d}: only {n} queries");
     }
 }
 

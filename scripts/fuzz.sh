@@ -50,6 +50,16 @@ run() {  # label target flags...
 }
 for t in $(cargo fuzz list); do run "$t" "$t" "${FLAGS[@]}"; done
 for t in "${JSON_TARGETS[@]}"; do run "$t-json-only" "$t" "${JSON_FLAGS[@]}"; done
+# The SDK's argument checks, fuzzed from JavaScript (js-sdk/test/fuzz-args.test.mjs): 2,000
+# random calls per second asked for. Needs js-sdk/dist (make fuzz builds it; make fuzz-short
+# skips this, as the Node tests run the short pass).
+if [[ -f js-sdk/dist/node.mjs && "${FUZZ_JS:-1}" == 1 ]]; then
+  say "the SDK's argument checks: $((SECS * 2000)) random calls"
+  status=0
+  (cd js-sdk && ROLECALL_FUZZ_CALLS=$((SECS * 2000)) node --test test/fuzz-args.test.mjs) >fuzz/logs/sdk-args.log 2>&1 || status=$?
+  summary+=("$(printf '%-20s %12s calls  %s' "sdk-args" "$((SECS * 2000))" "$([[ $status == 0 ]] && echo ok || echo FAILED)")")
+  if [[ $status != 0 ]]; then failed+=("sdk-args"); grep -E "seed [0-9]+" fuzz/logs/sdk-args.log | head -n 3 >&2; fi
+fi
 printf '%s\n' "${summary[@]}"
 if (( ${#failed[@]} )); then
   die "crashes in: ${failed[*]} (logs in fuzz/logs/, reproducers in fuzz/artifacts/)"

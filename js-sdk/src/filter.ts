@@ -65,6 +65,9 @@ function planOf(v: unknown): Plan {
   p.any_of.forEach((t: PlanTerm, i) => {
     if (typeof t !== 'object' || t === null) throw invalid(`plan.any_of[${i}]`, 'a term must be an object');
     if (t.scopes !== undefined) scopesOf(t.scopes, `plan.any_of[${i}].scopes`);
+    if (t.context !== undefined && !Array.isArray(t.context)) {
+      throw invalid(`plan.any_of[${i}].context`, 'a term\'s `context` must be a list of conditions');
+    }
     (t.context ?? []).forEach((d, j) => {
       if (typeof d?.dimension !== 'string' || (d.in !== undefined && !isStrings(d.in))) {
         throw invalid(`plan.any_of[${i}].context[${j}]`, 'a context condition must be { dimension: string, in?: string[] }');
@@ -72,6 +75,20 @@ function planOf(v: unknown): Plan {
     });
   });
   return p;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * `columns`, checked to have the documented shape: an object whose `context`, `resource` and
+ * `scope_tree`, when given, are objects (each column name is checked where it is used).
+ */
+function columnsOf(v: unknown): Columns {
+  if (!isObject(v)) throw invalid('columns', '`columns` must be an object');
+  for (const k of ['context', 'resource', 'scope_tree'] as const) {
+    if (v[k] !== undefined && !isObject(v[k])) throw invalid(`columns.${k}`, `\`columns.${k}\` must be an object`);
+  }
+  return v as unknown as Columns;
 }
 
 /** The column of a dimension or attribute, or `invalid_value`: the plan needs it. */
@@ -100,6 +117,9 @@ function cell(row: Record<string, unknown>, key: string): string | undefined {
  */
 export function matcher(plan: Plan, columns?: Columns): (row: Record<string, unknown>) => boolean {
   const p = planOf(plan);
+  if (columns !== undefined && (typeof columnsOf(columns).scope !== 'string' || columns.scope === '')) {
+    throw invalid('columns.scope', '`columns.scope` must name the column of the scope id');
+  }
   if (p.match === 'none') return () => false;
   if (p.match === 'all') return () => true;
   const scopeKey = columns === undefined ? 'scope' : columns.scope;
@@ -117,6 +137,7 @@ export function matcher(plan: Plan, columns?: Columns): (row: Record<string, unk
     })),
   }));
   return (row) => {
+    if (typeof row !== 'object' || row === null) throw invalid('row', 'a row must be an object');
     const scope = cell(row, scopeKey);
     if (scope === undefined) return false;
     if (notScopes?.has(scope)) return false;
@@ -158,7 +179,7 @@ function ident(name: unknown, path: string): string {
  */
 export function toSql(plan: Plan, columns: Columns): Sql {
   const p = planOf(plan);
-  if (typeof columns !== 'object' || columns === null) throw invalid('columns', '`columns` must be an object');
+  columnsOf(columns);
   // The scope column is checked whatever the plan, so a bad one never waits for a plan that uses it.
   ident(columns.scope, 'columns.scope');
   const offset = columns.offset ?? 0;
@@ -208,7 +229,7 @@ export type PrismaWhere = Record<string, unknown>;
  */
 export function prismaWhere(plan: Plan, columns: Columns): PrismaWhere {
   const p = planOf(plan);
-  if (typeof columns !== 'object' || columns === null) throw invalid('columns', '`columns` must be an object');
+  columnsOf(columns);
   if (columns.scope_tree !== undefined) {
     throw invalid('columns.scope_tree', 'a Prisma where cannot join the scope tree: leave `scope_tree` out to match scope ids');
   }
@@ -259,7 +280,7 @@ export interface KyselyExpressionBuilder<E> {
  */
 export function kyselyWhere<E>(plan: Plan, columns: Columns): (eb: KyselyExpressionBuilder<E>) => E {
   const p = planOf(plan);
-  if (typeof columns !== 'object' || columns === null) throw invalid('columns', '`columns` must be an object');
+  columnsOf(columns);
   // Every column is resolved now, so a plan the columns cannot express fails before a query.
   const terms =
     p.match === 'where'

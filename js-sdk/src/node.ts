@@ -68,6 +68,10 @@ export function enforce<S extends Schema>(
   scope: string,
   options: EnforceOptions<S> = {},
 ): EnforceOutcome {
+  // `null` is no options, as `undefined` is; anything else that is not an object is refused (a
+  // route's context lost by mistake must not become a check without it).
+  options ??= {};
+  if (typeof options !== 'object') return refuse(400, 'invalid_value', '`options` must be an object');
   const outcome = decide(evaluator, subject, action, scope, options);
   if (options.audit) {
     const event: AuditEvent<S> = {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Evaluator, Permissions, Policy, RolecallError, diff, runTestFile } from 'rolecall';
 import { enforce } from 'rolecall/node';
+import { matcher, matches, prismaWhere, toSql } from 'rolecall/filter';
 import { examples, read } from './helpers.mjs';
 
 const policyText = read(examples, 'payments', 'policy.yaml');
@@ -229,4 +230,27 @@ test('enforce answers 400 for hostile arguments and a "*" context unless the rou
   const optedIn = enforce(ev, 'carla', ACTION, 'acme-mx', { context: { country: '*' }, anyContextValue: true });
   assert.equal(optedIn.allowed, true);
   assert.equal(enforce(ev, 'carla', ACTION, 'acme-mx', { context: { country: 'MX' } }).status, 403);
+  // Found by fuzz-args.test.mjs: `null` options threw a TypeError; options that are not an
+  // object were ignored (a check without the route's context).
+  assert.equal(enforce(ev, 'oscar', ACTION, 'acme-cl', null).status, 200);
+  for (const bad of [42, 'x', true]) {
+    const o = enforce(ev, 'oscar', ACTION, 'acme-cl', bad);
+    assert.equal(o.status, 400, `options ${String(bad)}`);
+    assert.equal(o.body.error.code, 'invalid_value');
+  }
+});
+
+test('rolecall/filter refuses rows, columns and plans of another shape (found by fuzz-args.test.mjs)', () => {
+  const plan = ev.filter('carla', ACTION);
+  const columns = { scope: 'scope', context: { country: 'country' } };
+  for (const bad of [null, 42, 'x']) {
+    refuses(() => matches(plan, bad, columns), 'invalid_value', `row ${String(bad)}`);
+    refuses(() => matcher(plan, bad), 'invalid_value', `matcher columns ${String(bad)}`);
+    refuses(() => toSql(plan, bad), 'invalid_value', `toSql columns ${String(bad)}`);
+    refuses(() => prismaWhere(plan, bad), 'invalid_value', `prismaWhere columns ${String(bad)}`);
+    refuses(() => toSql(plan, { scope: 'scope', scope_tree: bad }), 'invalid_value', `scope_tree ${String(bad)}`);
+    refuses(() => matcher(plan, { scope: 'scope', context: bad }), 'invalid_value', `columns.context ${String(bad)}`);
+  }
+  refuses(() => matcher(plan, {}), 'invalid_value', 'columns without scope');
+  refuses(() => matcher({ match: 'where', any_of: [{ context: 42 }] }), 'invalid_value', 'a term whose context is not a list');
 });

@@ -241,6 +241,10 @@ test('Next.js app router (server component, rolecall/react client component, rou
     // The route handler enforces as the core decides.
     assert.deepEqual(await refund(query.subject), [200, 'granted']);
     assert.deepEqual(await refund(other), [403, refused]);
+    // The server's HTML already shows the decision (server rendering of the client component).
+    const html = async (user) => (await (await fetch(`${base}/?user=${user}&scope=${query.scope}`)).text()).match(/<button id="refund"[^>]*>/)?.[0];
+    assert.equal(await html(query.subject), '<button id="refund">');
+    assert.match(await html(other), new RegExp(`disabled="" aria-disabled="true" title="[^"]+".* data-rolecall-reason="${refused}"`));
     browser = await launcher.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu'] });
     const page = await browser.newPage();
     const messages = [];
@@ -249,13 +253,14 @@ test('Next.js app router (server component, rolecall/react client component, rou
     const shown = {};
     for (const user of [query.subject, other]) {
       await page.goto(`${base}/?user=${user}&scope=${query.scope}`);
-      await page.waitForSelector('#refund[data-state="ready"]', { timeout: 30_000 });
+      await page.waitForSelector('#answer[data-hydrated="true"]', { state: 'attached', timeout: 30_000 });
       shown[user] = await page.$eval('#refund', (b) => ({ disabled: b.disabled, reason: b.dataset.rolecallReason ?? 'granted' }));
     }
     assert.deepEqual(shown, { [query.subject]: { disabled: false, reason: 'granted' }, [other]: { disabled: true, reason: refused } });
     // The allowed user's click posts to the route handler; the page shows the server's answer.
     await page.goto(`${base}/?user=${query.subject}&scope=${query.scope}`);
-    await page.click('#refund[data-state="ready"]');
+    await page.waitForSelector('#answer[data-hydrated="true"]', { state: 'attached', timeout: 30_000 });
+    await page.click('#refund');
     await page.waitForFunction(() => document.querySelector('#answer').textContent !== '', null, { timeout: 10_000 });
     assert.equal(await page.$eval('#answer', (o) => o.textContent), '200');
     // No hydration warning, nor any other message (React reports a mismatch as a console error).

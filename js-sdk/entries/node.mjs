@@ -6,14 +6,22 @@
 // version; the other re-exports that one. So `import` and `require` of `rolecall` and
 // `rolecall/node`, in any mix, share one Evaluator, one RolecallError and one instance.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as generated from './wasm/node.js';
 import * as own from './esm/index.js';
 import { setBinding } from './esm/internal.js';
 
 const key = Symbol.for('rolecall.node@__ROLECALL_VERSION__');
 
+// The .wasm beside this file, read from disk by its path. Not `new URL('./wasm/...',
+// import.meta.url)`: bundlers rewrite that into an asset's URL, and Next.js's Turbopack makes it,
+// for server rendering, a site-relative URL (`/_next/static/media/...`) that `readFileSync`
+// cannot read. A bundled server keeps `import.meta.url` as this file's own URL.
+const wasmPath = join(dirname(fileURLToPath(import.meta.url)), 'wasm', 'rolecall_node_bg.wasm');
+
 function load() {
-  generated.initSync({ module: readFileSync(new URL('./wasm/rolecall_node_bg.wasm', import.meta.url)) });
+  generated.initSync({ module: readFileSync(wasmPath) });
   setBinding(generated);
   const sdk = { ...own, default: own.init };
   Object.defineProperty(sdk, '__esModule', { value: true });

@@ -38,8 +38,20 @@ cpSync(join(root, 'entries'), dist, { recursive: true });
 
 mkdirSync(join(dist, 'wasm'));
 copyFileSync(node, join(dist, 'wasm', 'rolecall_node_bg.wasm'));
-// The full build's generated loader: bundled into Node's entries below, then removed.
-copyFileSync(join(pkg, 'node', 'rolecall_node.js'), join(dist, 'wasm', 'node.js'));
+// The full build's generated loader: bundled into Node's entries below, then removed. Its
+// default `init` is never called in Node (the entries pass the bytes to `initSync`), but it
+// names the .wasm by `new URL('rolecall_node_bg.wasm', import.meta.url)`, a file beside the
+// loader, not beside the bundled entry: bundlers that follow such URLs into the server's code
+// (Next.js's Turbopack) failed with "Can't resolve 'rolecall_node_bg.wasm'", or published the
+// full .wasm with the page's assets. The default is removed (`init()` without an argument there
+// would fail on `undefined`, and nothing calls it).
+const loader = readFileSync(join(pkg, 'node', 'rolecall_node.js'), 'utf8');
+const wasmUrl = "new URL('rolecall_node_bg.wasm', import.meta.url)";
+if (!loader.includes(wasmUrl)) {
+  console.error(`build: ${join(pkg, 'node', 'rolecall_node.js')} no longer has ${wasmUrl}: check what Next.js makes of it`);
+  process.exit(1);
+}
+writeFileSync(join(dist, 'wasm', 'node.js'), loader.replace(wasmUrl, 'undefined'));
 copyFileSync(join(pkg, 'node', 'rolecall_node.d.ts'), join(dist, 'wasm', 'node.d.ts'));
 copyFileSync(web, join(dist, 'wasm', 'rolecall_wasm_bg.wasm'));
 copyFileSync(join(pkg, 'web', 'rolecall_wasm.js'), join(dist, 'wasm', 'web.js'));

@@ -89,22 +89,38 @@ export function applyPermissions<S extends Schema = Schema>(
       });
     } catch (error) {
       report.errors.push({ element: el, error });
-      hide(el, 'error', error instanceof Error ? error.message : String(error));
+      gateError(el, error);
       continue;
     }
-    if (decision.allowed) {
-      restore(el);
-      el.setAttribute(STATE, 'allowed');
-      report.allowed += 1;
-    } else if (el.getAttribute(MODE) === 'hide') {
-      hide(el, decision.reason, decision.message);
-      report.hidden += 1;
-    } else {
-      disable(el, decision);
-      report.disabled += 1;
-    }
+    const mode = el.getAttribute(MODE) === 'hide' ? 'hide' : 'disable';
+    const state = gateElement(el, decision, mode);
+    report[state === 'allowed' ? 'allowed' : state === 'hidden' ? 'hidden' : 'disabled'] += 1;
   }
   return report;
+}
+
+/**
+ * Gates one element with a decision made elsewhere (`rolecall/vue`'s `v-can` uses it): allowed,
+ * restored to how it was; denied, hidden (mode `hide`) or disabled with the reason as `title` and
+ * as an accessible description. Returns the state written to `data-rolecall-state`.
+ */
+export function gateElement(el: Element, decision: Decision, mode: 'disable' | 'hide' = 'disable'): 'allowed' | 'disabled' | 'hidden' {
+  if (decision.allowed) {
+    restore(el);
+    el.setAttribute(STATE, 'allowed');
+    return 'allowed';
+  }
+  if (mode === 'hide') {
+    hide(el, decision.reason, decision.message);
+    return 'hidden';
+  }
+  disable(el, decision);
+  return 'disabled';
+}
+
+/** Hides an element whose check failed (a misspelt action, no scope): fail closed. */
+export function gateError(el: Element, error: unknown): void {
+  hide(el, 'error', error instanceof Error ? error.message : String(error));
 }
 
 /** The `data-rolecall-context-*` and `data-rolecall-resource-*` attributes of an element. */

@@ -192,10 +192,83 @@ test('Vite + Svelte (rolecall/svelte: a new snapshot re-renders the control) in 
   assert.deepEqual(await open('vite-svelte/index.html'), { before: expected.reason, after: refused, disabled: true });
 });
 
+test('Vite + Vue (rolecall/vue: useCan, <Can>, v-can; a new snapshot re-renders all three) in Chromium', { skip: noChromium }, async () => {
+  await sh(bin('vite'), ['build', '--config', 'apps/vite-vue/vite.config.mjs']);
+  const { title, ...shown } = await open('vite-vue/index.html');
+  assert.deepEqual(shown, {
+    before: { reason: expected.reason, disabled: [false, false, false] },
+    after: { reason: refused, disabled: [true, true, true] },
+  });
+  assert.ok(title.length > 0, 'the directive gives the reason as the title');
+});
+
 test('webpack 5 (production) in Chromium', { skip: noChromium }, async () => {
   await sh(process.execPath, ['apps/webpack/build.mjs']);
   writeFileSync(join(out, 'webpack', 'index.html'), page('./main.js'));
   assert.deepEqual(await open('webpack/index.html'), expected);
+});
+
+// Next.js: one production build (`next build`, Turbopack, no config), then `next start` on a
+// free loopback port. Nothing is fetched: telemetry is off, SWC is the npm package's binary, no
+// next/font.
+test('Next.js app router (server component, rolecall/react client component, route handler) in Chromium', { skip: noChromium }, async () => {
+  const dir = join(out, 'next');
+  cpSync(join(here, 'apps', 'next'), dir, { recursive: true });
+  mkdirSync(join(dir, 'data'));
+  for (const f of [policyYaml, directoryYaml]) copyFileSync(f, join(dir, 'data', f.split('/').at(-1)));
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  await sh(bin('next'), ['build'], { cwd: dir, env, timeout: 600_000 });
+  const port = await freePort();
+  const server = spawn(bin('next'), ['start', '--hostname', '127.0.0.1', '--port', String(port)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  server.stdout.on('data', (c) => (log += c));
+  server.stderr.on('data', (c) => (log += c));
+  const base = `http://127.0.0.1:${port}`;
+  const { chromium: launcher } = await import('playwright-core');
+  let browser;
+  try {
+    const refund = async (user) => {
+      for (let i = 0; ; i++) {
+        try {
+          const r = await fetch(`${base}/api/refunds?scope=${query.scope}&user=${user}`, { method: 'POST' });
+          return [r.status, r.ok ? 'granted' : (await r.json()).error.code];
+        } catch (e) {
+          if (i > 200 || server.exitCode !== null) throw new Error(`next start: ${e.message}\n${log}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    };
+    // The route handler enforces as the core decides.
+    assert.deepEqual(await refund(query.subject), [200, 'granted']);
+    assert.deepEqual(await refund(other), [403, refused]);
+    // The server's HTML already shows the decision (server rendering of the client component).
+    const html = async (user) => (await (await fetch(`${base}/?user=${user}&scope=${query.scope}`)).text()).match(/<button id="refund"[^>]*>/)?.[0];
+    assert.equal(await html(query.subject), '<button id="refund">');
+    assert.match(await html(other), new RegExp(`disabled="" aria-disabled="true" title="[^"]+".* data-rolecall-reason="${refused}"`));
+    browser = await launcher.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu'] });
+    const page = await browser.newPage();
+    const messages = [];
+    page.on('console', (m) => messages.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
+    const shown = {};
+    for (const user of [query.subject, other]) {
+      await page.goto(`${base}/?user=${user}&scope=${query.scope}`);
+      await page.waitForSelector('#answer[data-hydrated="true"]', { state: 'attached', timeout: 30_000 });
+      shown[user] = await page.$eval('#refund', (b) => ({ disabled: b.disabled, reason: b.dataset.rolecallReason ?? 'granted' }));
+    }
+    assert.deepEqual(shown, { [query.subject]: { disabled: false, reason: 'granted' }, [other]: { disabled: true, reason: refused } });
+    // The allowed user's click posts to the route handler; the page shows the server's answer.
+    await page.goto(`${base}/?user=${query.subject}&scope=${query.scope}`);
+    await page.waitForSelector('#answer[data-hydrated="true"]', { state: 'attached', timeout: 30_000 });
+    await page.click('#refund');
+    await page.waitForFunction(() => document.querySelector('#answer').textContent !== '', null, { timeout: 10_000 });
+    assert.equal(await page.$eval('#answer', (o) => o.textContent), '200');
+    // No hydration warning, nor any other message (React reports a mismatch as a console error).
+    assert.deepEqual(messages, []);
+  } finally {
+    await browser?.close();
+    server.kill();
+  }
 });
 
 function freePort() {

@@ -1,0 +1,2 @@
+// Nothing rolecall-specific (see docs/environments.md, Next.js).
+export default {};

@@ -286,7 +286,7 @@ export class DirectoryStore<S extends Schema = Schema> {
 
   /** The directory document as the database holds it (for the CLI and policy test files). */
   async export(): Promise<DirectoryDocument<S>> {
-    const { text: doc } = await wrap('export', () => this.#sql.transaction((tx) => readAll(tx, this.#t)));
+    const { text: doc } = await wrap('export', () => readAll(this.#sql, this.#t));
     const out = JSON.parse(doc) as DirectoryDocument<S>;
     // As `evaluator.directory()` writes it: no `roles` when there are none.
     if (out.roles?.length === 0) delete out.roles;
@@ -338,7 +338,7 @@ export class DirectoryStore<S extends Schema = Schema> {
 
   /** Loads the whole directory again from the tables (also after a failure made it uncertain). */
   async reload(): Promise<void> {
-    const { text: doc, version } = await this.#sql.transaction((tx) => readAll(tx, this.#t));
+    const { text: doc, version } = await readAll(this.#sql, this.#t);
     const next = new Evaluator<S>(this.#policy, doc);
     this.#evaluator?.free();
     this.#evaluator = next;

@@ -117,6 +117,17 @@ export async function open<S extends Schema = Schema>(options: OpenOptions<S>): 
   return store;
 }
 
+/**
+ * Creates the store's tables (the migrations the database lacks) without loading a directory:
+ * for replacing some of them with views over the application's own tables before the first
+ * `open` (README, "Running with PostgreSQL").
+ * @throws {StoreError} `store_unavailable`.
+ */
+export async function createTables(options: { client: unknown; prefix?: string }): Promise<void> {
+  const t = tablesOf(options.prefix ?? 'rolecall_');
+  await wrap('createTables', () => migrate(sqlOf(options.client), t));
+}
+
 /** Runs a database call; any failure that is not ours becomes `store_unavailable`. */
 async function wrap<T>(what: string, f: () => Promise<T>): Promise<T> {
   try {

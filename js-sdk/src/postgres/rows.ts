@@ -77,13 +77,14 @@ export async function readAll(q: Tx, t: Tables): Promise<{ text: string; version
   // BY (PostgreSQL does not flatten it) and the aggregate runs on its output, not in parallel
   // parts. `string_agg` over json text is several times faster than `json_agg(doc ORDER BY
   // position)`, which sorts the documents (bench/results.md, the directory store).
-  const list = (table: string): string =>
-    `coalesce((SELECT string_agg(doc::text, ',') FROM (SELECT doc FROM ${table} ORDER BY position) AS ordered), '')`;
+  // `concat` writes the document once (a chain of `||` would copy the assignments' text at each
+  // step) and reads an empty list's NULL as nothing.
+  const list = (table: string): string => `(SELECT string_agg(doc::text, ',') FROM (SELECT doc FROM ${table} ORDER BY position) AS ordered)`;
   const { rows } = await q.query(
     `SELECT (SELECT version FROM ${t.state}) AS version,
-       '{"scopes":[' || ${list(t.scopes)} || '],"assignments":[' || ${list(t.assignments)} ||
-       '],"grants":[' || ${list(t.grants)} || '],"api_keys":[' || ${list(t.apiKeys)} ||
-       '],"roles":[' || ${list(t.roles)} || ']}' AS doc`,
+       concat('{"scopes":[', ${list(t.scopes)}, '],"assignments":[', ${list(t.assignments)},
+         '],"grants":[', ${list(t.grants)}, '],"api_keys":[', ${list(t.apiKeys)},
+         '],"roles":[', ${list(t.roles)}, ']}') AS doc`,
   );
   return { text: String(rows[0]?.doc), version: Number(rows[0]?.version ?? 0) };
 }

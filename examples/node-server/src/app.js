@@ -212,7 +212,7 @@ function stringMap(x) {
   return out;
 }
 
-/** Never a crash, never an allow: input errors are 400, an invalid change 422, the rest 500. */
+/** Never a crash, never an allow: input errors are 400, an invalid change 422, the database down 503, the rest 500. */
 function errors(err, req, res, next) {
   if (res.headersSent) return next(err);
   if (err?.type === 'entity.parse.failed') return fail(res, 400, 'invalid_json', 'The body is not valid JSON');
@@ -220,6 +220,8 @@ function errors(err, req, res, next) {
   if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
     return fail(res, err.status, 'invalid_request', 'The request could not be read');
   }
+  // The business data's database refused or is down (business/sql.js): decisions go on.
+  if (err?.code === 'store_unavailable') return fail(res, 503, 'store_unavailable', err.message);
   if (err instanceof RolecallError) {
     const input = ['unknown_scope', 'unknown_role', 'unknown_dimension', 'unknown_action', 'unknown_permission', 'unknown_assignment', 'missing_resource_attribute'];
     return fail(res, input.includes(err.code) ? 400 : 422, err.code, err.message);

@@ -2,7 +2,8 @@
 // the example's own tables): a role given, a custom role created on the Team page and assigned,
 // and a refund made survive `kill -9` and a restart, on PGlite (the default, files under
 // DATA_DIR) and on PostgreSQL (DATABASE_URL, a throwaway cluster); two servers on one PostgreSQL agree within the bound, and
-// 20 concurrent assignments of the one-holder account_owner role through both leave exactly one.
+// 20 concurrent assignments of the one-holder account_owner role through both leave exactly one;
+// with PostgreSQL down, the business routes answer 503 and decisions go on.
 // About 15 s (four server starts with PGlite or pg, one PostgreSQL cluster).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -158,5 +159,29 @@ test('PostgreSQL: two servers agree within the bound; a max_holders race through
   } finally {
     await a.stop();
     await b.stop();
+  }
+});
+
+test('PostgreSQL down: the business routes answer 503 store_unavailable; decisions go on', async () => {
+  const own = await startPostgres();
+  let server;
+  try {
+    server = await startServer({ DATABASE_URL: own.url }, { timeoutMs: START_MS });
+    assert.equal((await as(server, 'carla', 'GET', '/api/scopes/org/payments')).status, 200);
+    await own.stop();
+    const list = await as(server, 'carla', 'GET', '/api/scopes/org/payments');
+    assert.equal(list.status, 503, JSON.stringify(list.body));
+    assert.equal(list.body.error.code, 'store_unavailable');
+    const refund = await as(server, 'carla', 'POST', '/api/scopes/acme-cl/payments/pay_cl_1/refund');
+    assert.equal(refund.status, 503);
+    // Refused at the tenant before the database is asked: still the refusal, not a 503.
+    const refused = await as(server, 'sam', 'POST', '/api/scopes/acme-cl/payments/pay_cl_1/refund');
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    const decided = await as(server, 'carla', 'POST', '/api/scopes/acme-cl/actions/refunds.create', { context: { country: 'CL' } });
+    assert.equal(decided.status, 200, 'decisions go on from the directory in memory');
+    assert.ok(server.alive());
+  } finally {
+    await server?.stop();
+    await own.stop();
   }
 });

@@ -22,12 +22,26 @@ export async function sqlBusiness(client, describe) {
   const db = engine(client);
   await migrate(db);
   const store = withQueries(db, describe);
-  store.transaction = (body) => db.transaction((tx) => body(withQueries(tx, describe)));
+  store.transaction = (body) => unavailable(() => db.transaction((tx) => body(withQueries(tx, describe))));
   return store;
 }
 
+/**
+ * Runs a database call; a failure becomes `store_unavailable` (the app answers 503, as the
+ * directory store's writes do), with the database's reason.
+ */
+async function unavailable(f) {
+  try {
+    return await f();
+  } catch (e) {
+    if (e?.code === 'store_unavailable') throw e;
+    throw Object.assign(new Error(`business data: the database refused or is unreachable (${e?.message ?? e})`), { code: 'store_unavailable', cause: e });
+  }
+}
+
 /** The store's calls over `q` (the database, or one transaction). */
-function withQueries(q, describe) {
+function withQueries(tx, describe) {
+  const q = { query: (sql, params) => unavailable(() => tx.query(sql, params)) };
   const one = async (sql, params) => (await q.query(sql, params)).rows[0];
   return {
     describe,

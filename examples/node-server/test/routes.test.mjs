@@ -109,6 +109,17 @@ for (const [mode, setup] of modes) {
       assert.equal(res.status, 404);
     });
 
+    test('concurrent refunds of one payment make one refund; the others are 409 with its status', async () => {
+      const auth = await authFor(server.url, 'ada');
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => request(server.url, 'POST', '/api/scopes/acme-cl/payments/pay_cl_2/refund', { headers: auth })),
+      );
+      assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409, 409, 409]);
+      assert.equal(results.find((r) => r.status === 409).body.error.message, 'Payment pay_cl_2 is refunded');
+      const refunds = (await as('ada', 'GET', '/api/scopes/acme-cl/refunds')).body.filter((r) => r.payment === 'pay_cl_2');
+      assert.equal(refunds.length, 1);
+    });
+
     test('lists hold only the items of the tenant\'s subtree', async () => {
       const mx = await as('sam', 'GET', '/api/scopes/acme-mx/payments');
       assert.deepEqual([...new Set(mx.body.map((p) => p.scope))], ['acme-mx']);

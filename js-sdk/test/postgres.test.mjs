@@ -151,6 +151,8 @@ function suite(name, engine) {
         await client.query(statement);
       }
       // The store's tables, created without loading...
+      await assert.rejects(createTables(null), /takes `\{ client, prefix\? \}`/);
+      await assert.rejects(createTables({ client: {} }), /must be a pg.Pool or a PGlite database/);
       await createTables({ client, prefix: 'pa_' });
       // ...then its scopes and assignments become views over the application's tables, with the
       // store's columns (position, id, the filter columns, doc), written through triggers.

@@ -124,8 +124,10 @@ export async function open<S extends Schema = Schema>(options: OpenOptions<S>): 
  * @throws {StoreError} `store_unavailable`.
  */
 export async function createTables(options: { client: unknown; prefix?: string }): Promise<void> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('`createTables` takes `{ client, prefix? }`');
   const t = tablesOf(options.prefix ?? 'rolecall_');
-  await wrap('createTables', () => migrate(sqlOf(options.client), t));
+  const sql = sqlOf(options.client);
+  await wrap('createTables', () => migrate(sql, t));
 }
 
 /** Runs a database call; any failure that is not ours becomes `store_unavailable`. */

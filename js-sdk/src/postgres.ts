@@ -5,6 +5,7 @@
 
 export {
   open,
+  createTables,
   DirectoryStore,
   StoreError,
   type ApplyOptions,

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { Evaluator, Policy, RolecallError } from 'rolecall';
-import { migrations, open, StoreError, tablesOf } from 'rolecall/postgres';
+import { createTables, migrations, open, StoreError, tablesOf } from 'rolecall/postgres';
 import { startPostgres } from '../../tests/support/postgres.mjs';
 
 const policy = Policy.parse(`
@@ -112,6 +112,91 @@ function suite(name, engine) {
       assert.deepEqual(exported.assignments.map((a) => a.subject), ['ada', 'vic']);
       await s2.close();
       await db.release(again);
+    });
+
+    test('a load keeps directory order: a reopened store exports the document it was given, changes in place', async () => {
+      const client = await db.client();
+      // Subjects out of id and name order, and enough rows that the engine would rather sort.
+      const many = Array.from({ length: 3000 }, (_, i) => ({ subject: `u${(i * 7919) % 3000}`, role: 'viewer', scope: ['acme-mx', 'org', 'acme-cl'][i % 3] }));
+      const s = await open({ policy, client, seed: { ...seed, assignments: [...seed.assignments, ...many] }, prefix: 'po_' });
+      const given = s.evaluator.directory();
+      const gone = given.assignments[1500];
+      await s.apply({ kind: 'assignment', remove: gone.id });
+      const added = await s.apply({ kind: 'assignment', add: fiona });
+      await s.close();
+      // The rows in the order written: the removed one gone from its place, the new one last.
+      // (Not the writer's evaluator.directory(): its live removal moves the last assignment into
+      // the hole.)
+      const expected = { ...given, assignments: [...given.assignments.filter((a) => a.id !== gone.id), { id: added.id, ...fiona }] };
+      const again = await db.client();
+      const s2 = await open({ policy, client: again, prefix: 'po_' });
+      assert.deepEqual(s2.evaluator.directory(), expected, 'the loaded directory, in order');
+      assert.deepEqual(await s2.export(), expected, 'the export');
+      assert.equal(expected.assignments.length, 3002);
+      assert.deepEqual(expected.assignments.at(-1).subject, 'fiona');
+      await s2.close();
+      await db.release(client);
+      await db.release(again);
+    });
+
+    test("the application's own tables: views with the store's names over them, written through triggers", async () => {
+      const client = await db.client();
+      // The application already keeps its tenants and its members' roles, in its own shape.
+      for (const statement of [
+        `CREATE TABLE tenants (n bigserial, tenant_id text PRIMARY KEY, parent_id text REFERENCES tenants)`,
+        `INSERT INTO tenants (tenant_id, parent_id) VALUES ('org', NULL), ('acme-cl', 'org'), ('acme-mx', 'org')`,
+        `CREATE TABLE members (n bigserial, member_id text PRIMARY KEY, user_name text NOT NULL, role_name text NOT NULL, tenant text NOT NULL REFERENCES tenants)`,
+        `INSERT INTO members (member_id, user_name, role_name, tenant) VALUES ('m1', 'ada', 'admin', 'org'), ('m2', 'vic', 'viewer', 'acme-mx')`,
+      ]) {
+        await client.query(statement);
+      }
+      // The store's tables, created without loading...
+      await assert.rejects(createTables(null), /takes `\{ client, prefix\? \}`/);
+      await assert.rejects(createTables({ client: {} }), /must be a pg.Pool or a PGlite database/);
+      await createTables({ client, prefix: 'pa_' });
+      // ...then its scopes and assignments become views over the application's tables, with the
+      // store's columns (position, id, the filter columns, doc), written through triggers.
+      for (const statement of [
+        'DROP TABLE pa_scopes',
+        `CREATE VIEW pa_scopes AS SELECT n AS position, tenant_id AS id,
+           json_strip_nulls(json_build_object('id', tenant_id, 'parent', parent_id)) AS doc FROM tenants`,
+        'DROP TABLE pa_assignments',
+        `CREATE VIEW pa_assignments AS SELECT n AS position, member_id AS id, user_name AS subject, role_name AS role, tenant AS scope,
+           json_build_object('id', member_id, 'subject', user_name, 'role', role_name, 'scope', tenant) AS doc FROM members`,
+        `CREATE FUNCTION pa_assignments_write() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF TG_OP = 'INSERT' THEN
+             INSERT INTO members (member_id, user_name, role_name, tenant) VALUES (NEW.id, NEW.subject, NEW.role, NEW.scope);
+             RETURN NEW;
+           END IF;
+           DELETE FROM members WHERE member_id = OLD.id;
+           RETURN OLD;
+         END $$`,
+        `CREATE TRIGGER pa_assignments_write INSTEAD OF INSERT OR DELETE ON pa_assignments FOR EACH ROW EXECUTE FUNCTION pa_assignments_write()`,
+      ]) {
+        await client.query(statement);
+      }
+      const s = await open({ policy, client, prefix: 'pa_' });
+      assert.equal(s.evaluator.can('vic', 'refunds.view', 'acme-mx'), true, "loaded from the application's rows");
+      assert.equal(s.evaluator.can('ada', 'users.manage', 'acme-cl'), true);
+      const given = await s.apply({ kind: 'assignment', add: fiona }, { actor: 'ada', check: true });
+      assert.equal(s.evaluator.can('fiona', 'refunds.create', 'acme-cl'), true);
+      const rows = async () => (await client.query('SELECT member_id, user_name, role_name, tenant FROM members ORDER BY n')).rows;
+      assert.deepEqual((await rows()).at(-1), { member_id: given.id, user_name: 'fiona', role_name: 'support', tenant: 'acme-cl' }, 'written to the application table');
+      await s.apply({ kind: 'assignment', remove: 'm2' }, { actor: 'ada', check: true });
+      assert.deepEqual((await rows()).map((r) => r.member_id), ['m1', given.id]);
+      await s.close();
+      // A write outside the store (the application's own code) is read at the next load.
+      await client.query(`INSERT INTO members (member_id, user_name, role_name, tenant) VALUES ('m9', 'sam', 'support', 'acme-mx')`);
+      const s2 = await open({ policy, client, prefix: 'pa_' });
+      assert.equal(s2.evaluator.can('vic', 'refunds.view', 'acme-mx'), false);
+      assert.equal(s2.evaluator.can('fiona', 'refunds.create', 'acme-cl'), true);
+      assert.equal(s2.evaluator.can('sam', 'refunds.create', 'acme-mx'), true);
+      assert.deepEqual((await s2.export()).assignments.map((a) => a.id), ['m1', given.id, 'm9']);
+      const history = await s2.history({ subject: 'fiona' });
+      assert.equal(history[0].actor, 'ada');
+      await s2.close();
+      await db.release(client);
     });
 
     test('bad changes are refused with the reason, and write nothing', async () => {
@@ -264,7 +349,8 @@ function suite(name, engine) {
       await client.query(`INSERT INTO ${t.migrations} (version) VALUES (1)`);
       const s = await open({ policy, client, seed, prefix: 'p8_' });
       const applied = await client.query(`SELECT version FROM ${t.migrations} ORDER BY version`);
-      assert.deepEqual(applied.rows.map((r) => r.version), [1, 2]);
+      // Every later migration: 2 (custom roles), 3 (the position indexes a load reads through).
+      assert.deepEqual(applied.rows.map((r) => r.version), [1, 2, 3]);
       await s.apply({ kind: 'role', add: desk }, { actor: 'ada', check: true });
       await s.apply({ kind: 'assignment', add: fionaDesk }, { actor: 'ada', check: true });
       await s.reload();

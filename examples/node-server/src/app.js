@@ -12,12 +12,14 @@ import express from 'express';
 import { Policy, RolecallError } from 'rolecall';
 import { enforce, guard } from 'rolecall/node';
 import YAML from 'yaml';
-import { demoUsers, seedData, tenantContext, tenants } from './demo.js';
+import { memoryBusiness } from './business/memory.js';
+import { demoUsers, tenantContext, tenants } from './demo.js';
 import { LiveDirectory } from './live.js';
 import { businessRoutes } from './routes.js';
 import { reviewRoutes } from './review.js';
 import { roleRoutes } from './roles.js';
 import { teamRoutes } from './team.js';
+import { scopeTree } from './tree.js';
 import { fail, isId } from './http.js';
 
 const COOKIE = 'rolecall_demo_user';
@@ -25,10 +27,12 @@ const AUDIT_SIZE = 500;
 
 /**
  * Builds the app. `policyText` and `directoryText` are YAML or JSON; `store`, optional, a
- * `rolecall/postgres` store holding the directory (else it is kept in memory); `dashboardDir` is
- * the built dashboard (served at `/`), optional. Returns `{ app, directory, audit }`.
+ * `rolecall/postgres` store holding the directory (else it is kept in memory); `business`,
+ * optional, the business data in the same database (business/sql.js; else the demo data in
+ * memory); `dashboardDir` is the built dashboard (served at `/`), optional. Returns
+ * `{ app, directory, audit }`.
  */
-export function createApp({ policyText, directoryText, dashboardDir, store, logAudit = false }) {
+export function createApp({ policyText, directoryText, dashboardDir, store, business, logAudit = false }) {
   const policy = Policy.parse(policyText);
   // The page gets the policy as JSON: the same canonical form, so the same hash.
   const policyDoc = YAML.parse(policyText);
@@ -37,7 +41,8 @@ export function createApp({ policyText, directoryText, dashboardDir, store, logA
   // With a store (rolecall/postgres) the directory is the database's, and `policyText` must be
   // the policy the store was opened with.
   const directory = new LiveDirectory(store?.policy ?? policy, YAML.parse(directoryText), store);
-  const data = seedData();
+  const tree = scopeTree(directory);
+  const items = business ?? memoryBusiness(tree);
   const audit = [];
   const evaluator = () => directory.evaluator;
   const onDecision = (event) => {
@@ -117,7 +122,7 @@ export function createApp({ policyText, directoryText, dashboardDir, store, logA
   });
 
   // --- The dashboard's API: every route enforced --------------------------------------------
-  app.use('/api', businessRoutes({ gate, data, directory, policy }));
+  app.use('/api', businessRoutes({ gate, business: items, directory, tree }));
   app.use('/api', reviewRoutes({ gate, directory, policy }));
 
   // Any action at any scope, for parity tests and for curious developers: 200 or the refusal.
@@ -156,7 +161,7 @@ export function createApp({ policyText, directoryText, dashboardDir, store, logA
   }
   app.use(errors);
 
-  return { app, directory, audit, data };
+  return { app, directory, audit };
 }
 
 /** Every permission of the policy (`resource:level`, with labels), in declared order. */
@@ -207,7 +212,7 @@ function stringMap(x) {
   return out;
 }
 
-/** Never a crash, never an allow: input errors are 400, an invalid change 422, the rest 500. */
+/** Never a crash, never an allow: input errors are 400, an invalid change 422, the database down 503, the rest 500. */
 function errors(err, req, res, next) {
   if (res.headersSent) return next(err);
   if (err?.type === 'entity.parse.failed') return fail(res, 400, 'invalid_json', 'The body is not valid JSON');
@@ -215,6 +220,8 @@ function errors(err, req, res, next) {
   if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
     return fail(res, err.status, 'invalid_request', 'The request could not be read');
   }
+  // The business data's database refused or is down (business/sql.js): decisions go on.
+  if (err?.code === 'store_unavailable') return fail(res, 503, 'store_unavailable', err.message);
   if (err instanceof RolecallError) {
     const input = ['unknown_scope', 'unknown_role', 'unknown_dimension', 'unknown_action', 'unknown_permission', 'unknown_assignment', 'missing_resource_attribute'];
     return fail(res, input.includes(err.code) ? 400 : 422, err.code, err.message);

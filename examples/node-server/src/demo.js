@@ -1,6 +1,8 @@
-// The demo's people and business data. Everything here is in memory and made up: the example
-// users one signs in as (DEMO sign-in, no passwords), the tenants' display names and countries,
-// and a few payments, refunds, transfers, API keys, webhooks and links per tenant.
+// The demo's people and business data, all made up: the example users one signs in as (DEMO
+// sign-in, no passwords), the tenants' display names and countries, and a few payments,
+// refunds, transfers, API keys, webhooks and links per tenant. The business data seeds the
+// database's tables on first start (business/migrations.js), or is kept in memory
+// (DIRECTORY_STORE=memory, business/memory.js).
 
 /** The example users of directory.yaml, with what each one shows. */
 export const demoUsers = [
@@ -31,7 +33,7 @@ export function tenantContext(scope) {
   return country === undefined ? undefined : { country };
 }
 
-/** Fresh business data (each server, and so each test, starts from the same state). */
+/** Fresh business data (an empty database, or a server in memory, starts from it). */
 export function seedData() {
   return {
     payments: [

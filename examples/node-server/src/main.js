@@ -6,6 +6,7 @@
 //   DATABASE_URL  keep the directory in this PostgreSQL database (rolecall/postgres)
 //   DATA_DIR      else in PGlite (PostgreSQL in process) under this folder (default .data/)
 //   DIRECTORY_STORE=memory  keep it in memory only (lost at exit)
+//   (the business data, payments to invitations, lives in the same database, or in memory)
 //   DASHBOARD     the built dashboard to serve (default ../dashboard/dist)
 //   AUDIT=1       print one line per decision
 import { readFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ const { app } = createApp({
   policyText,
   directoryText,
   store: storage.store,
+  business: storage.business,
   dashboardDir: env.DASHBOARD ?? join(here, '..', '..', 'dashboard', 'dist'),
   logAudit: env.AUDIT === '1',
 });

@@ -1,7 +1,9 @@
-// The server with its directory in a database (rolecall/postgres): a role given, and a custom
-// role created on the Team page and assigned, survive `kill -9` and a restart, on PGlite (the
-// default, files under DATA_DIR) and on PostgreSQL (DATABASE_URL, a throwaway cluster); two servers on one PostgreSQL agree within the bound, and
-// 20 concurrent assignments of the one-holder account_owner role through both leave exactly one.
+// The server with its directory and its business data in a database (rolecall/postgres, and
+// the example's own tables): a role given, a custom role created on the Team page and assigned,
+// and a refund made survive `kill -9` and a restart, on PGlite (the default, files under
+// DATA_DIR) and on PostgreSQL (DATABASE_URL, a throwaway cluster); two servers on one PostgreSQL agree within the bound, and
+// 20 concurrent assignments of the one-holder account_owner role through both leave exactly one;
+// with PostgreSQL down, the business routes answer 503 and decisions go on.
 // About 15 s (four server starts with PGlite or pg, one PostgreSQL cluster).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -56,12 +58,26 @@ async function survivesKill9(env) {
   let second;
   try {
     const saved = await giveFionaSupport(first);
-    assert.equal((await refund(first)).status, 201);
+    const made = await refund(first);
+    assert.equal(made.status, 201);
     const desk = await giveMarioRefundDesk(first);
     await first.crash();
     second = await startServer(env, { timeoutMs: START_MS });
-    assert.equal((await refund(second)).status, 201, 'the role survived kill -9 and restart');
-    assert.equal((await marioRefund(second)).status, 201, 'the custom role and its assignment survived');
+    // The business data is in the database too: the refund made before the crash, and its
+    // payment's new status, are there after it (read through the lists' SQL filter).
+    const refunds = await as(second, 'fiona', 'GET', '/api/scopes/acme-cl/refunds');
+    assert.deepEqual(refunds.body.find((x) => x.id === made.body.id), made.body, 'the refund survived kill -9 and restart');
+    const payments = await as(second, 'carla', 'GET', '/api/scopes/org/payments');
+    assert.deepEqual(payments.body.map((p) => [p.id, p.status]), [['pay_cl_1', 'refunded'], ['pay_cl_2', 'refunded'], ['pay_cl_3', 'refunded']]);
+    assert.equal(payments.headers.get('x-total-count'), '3');
+    // Allowed (not 403: the role survived), but the payment is refunded already (409).
+    assert.equal((await refund(second)).status, 409, 'the role survived; the payment is refunded');
+    const cancelled = await as(second, 'fiona', 'POST', `/api/scopes/acme-cl/refunds/${made.body.id}/cancel`);
+    assert.equal(cancelled.status, 200, 'the role survived kill -9 and restart');
+    // The payment is refundable again, by mario's custom role.
+    const desk2 = await as(second, 'mario', 'POST', '/api/scopes/acme-cl/payments/pay_cl_2/refund');
+    assert.equal(desk2.status, 201, 'the custom role and its assignment survived');
+    assert.notEqual(desk2.body.id, made.body.id, 'the ids made after the restart are new ones');
     const options = await as(second, 'olga', 'POST', '/api/roles/options', { scope: 'acme-cl' });
     assert.deepEqual(options.body.roles.map((r) => r.id), ['refund_desk']);
     const me = await as(second, 'fiona', 'GET', '/api/me');
@@ -83,7 +99,7 @@ async function survivesKill9(env) {
   }
 }
 
-test('PGlite (the default): a role given survives kill -9 and restart', async () => {
+test('PGlite (the default): a role given and a refund made survive kill -9 and restart', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rolecall-server-'));
   try {
     await survivesKill9({ DATA_DIR: dir });
@@ -98,7 +114,7 @@ before(async () => {
 });
 after(() => postgres?.stop());
 
-test('PostgreSQL: a role given survives kill -9 and restart', async () => {
+test('PostgreSQL: a role given and a refund made survive kill -9 and restart', async () => {
   const db = 'crash';
   const admin = new pg.Client({ connectionString: postgres.url });
   await admin.connect();
@@ -143,5 +159,29 @@ test('PostgreSQL: two servers agree within the bound; a max_holders race through
   } finally {
     await a.stop();
     await b.stop();
+  }
+});
+
+test('PostgreSQL down: the business routes answer 503 store_unavailable; decisions go on', async () => {
+  const own = await startPostgres();
+  let server;
+  try {
+    server = await startServer({ DATABASE_URL: own.url }, { timeoutMs: START_MS });
+    assert.equal((await as(server, 'carla', 'GET', '/api/scopes/org/payments')).status, 200);
+    await own.stop();
+    const list = await as(server, 'carla', 'GET', '/api/scopes/org/payments');
+    assert.equal(list.status, 503, JSON.stringify(list.body));
+    assert.equal(list.body.error.code, 'store_unavailable');
+    const refund = await as(server, 'carla', 'POST', '/api/scopes/acme-cl/payments/pay_cl_1/refund');
+    assert.equal(refund.status, 503);
+    // Refused at the tenant before the database is asked: still the refusal, not a 503.
+    const refused = await as(server, 'sam', 'POST', '/api/scopes/acme-cl/payments/pay_cl_1/refund');
+    assert.equal(refused.status, 403, JSON.stringify(refused.body));
+    const decided = await as(server, 'carla', 'POST', '/api/scopes/acme-cl/actions/refunds.create', { context: { country: 'CL' } });
+    assert.equal(decided.status, 200, 'decisions go on from the directory in memory');
+    assert.ok(server.alive());
+  } finally {
+    await server?.stop();
+    await own.stop();
   }
 });

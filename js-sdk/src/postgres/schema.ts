@@ -97,6 +97,8 @@ export function migrations(t: Tables): string[] {
        doc json NOT NULL
      );
      CREATE INDEX ${t.assignments}_role ON ${t.assignments} (role);`,
+    // 3: loading reads each list in position order through these, instead of sorting it.
+    [t.scopes, t.assignments, t.grants, t.apiKeys, t.roles].map((x) => `CREATE INDEX ${x}_position ON ${x} (position)`).join(';\n'),
   ];
 }
 

@@ -117,6 +117,19 @@ export async function open<S extends Schema = Schema>(options: OpenOptions<S>): 
   return store;
 }
 
+/**
+ * Creates the store's tables (the migrations the database lacks) without loading a directory:
+ * for replacing some of them with views over the application's own tables before the first
+ * `open` (README, "Running with PostgreSQL").
+ * @throws {StoreError} `store_unavailable`.
+ */
+export async function createTables(options: { client: unknown; prefix?: string }): Promise<void> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('`createTables` takes `{ client, prefix? }`');
+  const t = tablesOf(options.prefix ?? 'rolecall_');
+  const sql = sqlOf(options.client);
+  await wrap('createTables', () => migrate(sql, t));
+}
+
 /** Runs a database call; any failure that is not ours becomes `store_unavailable`. */
 async function wrap<T>(what: string, f: () => Promise<T>): Promise<T> {
   try {
@@ -286,7 +299,7 @@ export class DirectoryStore<S extends Schema = Schema> {
 
   /** The directory document as the database holds it (for the CLI and policy test files). */
   async export(): Promise<DirectoryDocument<S>> {
-    const { text: doc } = await wrap('export', () => this.#sql.transaction((tx) => readAll(tx, this.#t)));
+    const { text: doc } = await wrap('export', () => readAll(this.#sql, this.#t));
     const out = JSON.parse(doc) as DirectoryDocument<S>;
     // As `evaluator.directory()` writes it: no `roles` when there are none.
     if (out.roles?.length === 0) delete out.roles;
@@ -338,7 +351,7 @@ export class DirectoryStore<S extends Schema = Schema> {
 
   /** Loads the whole directory again from the tables (also after a failure made it uncertain). */
   async reload(): Promise<void> {
-    const { text: doc, version } = await this.#sql.transaction((tx) => readAll(tx, this.#t));
+    const { text: doc, version } = await readAll(this.#sql, this.#t);
     const next = new Evaluator<S>(this.#policy, doc);
     this.#evaluator?.free();
     this.#evaluator = next;

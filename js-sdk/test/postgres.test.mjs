@@ -151,8 +151,13 @@ function suite(name, engine) {
         await client.query(statement);
       }
       // The store's tables, created without loading...
-      await assert.rejects(createTables(null), /takes `\{ client, prefix\? \}`/);
-      await assert.rejects(createTables({ client: {} }), /must be a pg.Pool or a PGlite database/);
+      // Arguments are RolecallErrors (invalid_value, with the path), as everywhere in the SDK.
+      const refused = (path, message) => (e) => e instanceof RolecallError && e.code === 'invalid_value' && e.path === path && message.test(e.message);
+      await assert.rejects(createTables(null), refused('options', /takes `\{ client, prefix\? \}`/));
+      await assert.rejects(createTables({ client: {} }), refused('client', /must be a pg.Pool or a PGlite database/));
+      await assert.rejects(createTables({ client, prefix: 'Bad-' }), refused('prefix', /lower-case/));
+      await assert.rejects(open(undefined), refused('options', /takes/));
+      await assert.rejects(open({ policy: 'x', client }), refused('policy', /must be a Policy/));
       await createTables({ client, prefix: 'pa_' });
       // ...then its scopes and assignments become views over the application's tables, with the
       // store's columns (position, id, the filter columns, doc), written through triggers.

@@ -4,6 +4,8 @@
 // survives a dropped connection (it reconnects and says so, so the store can catch up).
 // Neither library is imported here: the application passes the object it made.
 
+import { RolecallError } from '../index.js';
+
 /** What the store needs of a query's result. */
 export interface Rows {
   rows: Record<string, unknown>[];
@@ -61,7 +63,7 @@ export function sqlOf(client: unknown): Sql {
     return pglite(c as PGliteLike);
   }
   if (c && typeof c.query === 'function' && typeof c.connect === 'function') return pgPool(c as PgPoolLike);
-  throw new TypeError('`client` must be a pg.Pool or a PGlite database');
+  throw new RolecallError({ code: 'invalid_value', path: 'client', message: '`client` must be a pg.Pool or a PGlite database' });
 }
 
 function pglite(db: PGliteLike): Sql {
@@ -97,7 +99,7 @@ function pgPool(pool: PgPoolLike): Sql {
       }
     },
     async listen(channel, { onNotify, onReconnect, onError }) {
-      if (!pool.Client) throw new TypeError('`client` must be a pg.Pool (it has no Client class to listen with)');
+      if (!pool.Client) throw new RolecallError({ code: 'invalid_value', path: 'client', message: '`client` must be a pg.Pool (it has no Client class to listen with)' });
       const Client = pool.Client;
       let stopped = false;
       let current: PgClientLike | undefined;

@@ -3,6 +3,7 @@
 // recorded in `<prefix>migrations`, each in its own transaction, under an advisory lock so that
 // instances starting together apply each one once.
 
+import { RolecallError } from '../index.js';
 import type { Sql } from './client.js';
 
 /** The table names for a prefix. */
@@ -22,7 +23,11 @@ export interface Tables {
 /** The names under `prefix`: lower-case letters, digits and `_`, as SQL identifiers allow unquoted. */
 export function tablesOf(prefix: string): Tables {
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(prefix)) {
-    throw new TypeError('`prefix` must be lower-case letters, digits and `_` (at most 41), starting with a letter or `_`');
+    throw new RolecallError({
+      code: 'invalid_value',
+      path: 'prefix',
+      message: '`prefix` must be lower-case letters, digits and `_` (at most 41), starting with a letter or `_`',
+    });
   }
   return {
     migrations: `${prefix}migrations`,

@@ -106,7 +106,8 @@ export interface HistoryQuery {
 
 /** Opens the store: migrates, seeds an empty database, loads the directory, starts listening. */
 export async function open<S extends Schema = Schema>(options: OpenOptions<S>): Promise<DirectoryStore<S>> {
-  if (!(options.policy instanceof Policy)) throw new TypeError('`policy` must be a Policy (Policy.parse)');
+  if (typeof options !== 'object' || options === null) throw invalid('options', '`open` takes `{ policy, client, ... }`');
+  if (!(options.policy instanceof Policy)) throw invalid('policy', '`policy` must be a Policy (Policy.parse)');
   const sql = sqlOf(options.client);
   const t = tablesOf(options.prefix ?? 'rolecall_');
   const store = new DirectoryStore<S>(options.policy as Policy<S>, sql, t, options);
@@ -121,13 +122,18 @@ export async function open<S extends Schema = Schema>(options: OpenOptions<S>): 
  * Creates the store's tables (the migrations the database lacks) without loading a directory:
  * for replacing some of them with views over the application's own tables before the first
  * `open` (README, "Running with PostgreSQL").
- * @throws {StoreError} `store_unavailable`.
+ * @throws {RolecallError} `invalid_value` (options, client or prefix); {StoreError} `store_unavailable`.
  */
 export async function createTables(options: { client: unknown; prefix?: string }): Promise<void> {
-  if (typeof options !== 'object' || options === null) throw new TypeError('`createTables` takes `{ client, prefix? }`');
+  if (typeof options !== 'object' || options === null) throw invalid('options', '`createTables` takes `{ client, prefix? }`');
   const t = tablesOf(options.prefix ?? 'rolecall_');
   const sql = sqlOf(options.client);
   await wrap('createTables', () => migrate(sql, t));
+}
+
+/** An argument of `open` or `createTables` that is not what it must be. */
+function invalid(path: string, message: string): RolecallError {
+  return new RolecallError({ code: 'invalid_value', path, message });
 }
 
 /** Runs a database call; any failure that is not ours becomes `store_unavailable`. */

@@ -17,9 +17,7 @@ WASM_OPT="$REPO/js-sdk/node_modules/.bin/wasm-opt"
 [[ -x "$WASM_OPT" ]] || die "$WASM_OPT missing: run (cd js-sdk && npm ci)"
 
 # Exactly the features Node 18+ and current browsers accept; never -all (Node 20 rejects it).
-# --converge repeats the passes while they still shrink the module (1.3 KB gzipped off the
-# browser's; bench/results.md, "Module size").
-OPT_FLAGS=(-Oz --converge --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int
+OPT_FLAGS=(-Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals
   --enable-call-indirect-overlong)
 

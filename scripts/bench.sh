@@ -12,11 +12,12 @@ start=$SECONDS
 say() { printf 'bench [%ss]: %s\n' "$((SECONDS - start))" "$*" >&2; }
 
 # The run rewrites bench/results.md, but its sections "## Build measurements" (scripts/build-wasm.sh
-# cites it) and "## Boundary" (bench/js/boundary.mjs, run by hand against two builds; the binding
-# cites it) are measured by hand: kept aside here and put back at the end, however the run ends.
+# cites it), "## Boundary" (bench/js/boundary.mjs, run by hand against two builds; the binding
+# cites it) and "## Module size" (the levers of issue #17, each against the build before it) are
+# measured by hand: kept aside here and put back at the end, however the run ends.
 RESULTS=bench/results.md
 KEPT="$(mktemp)"
-awk '/^## / { keep = /^## (Build measurements|Boundary)/ } keep' "$RESULTS" >"$KEPT" 2>/dev/null || true
+awk '/^## / { keep = /^## (Build measurements|Boundary|Module size)/ } keep' "$RESULTS" >"$KEPT" 2>/dev/null || true
 restore_build_measurements() {
   if [[ -s "$KEPT" ]] && ! grep -q '^## Build measurements' "$RESULTS"; then
     { echo; cat "$KEPT"; } >>"$RESULTS"
@@ -47,6 +48,8 @@ say "large directories: bench/js/large.mjs (100k and 1M assignments, fresh proce
 node bench/js/large.mjs >/dev/null || js_status=$?
 say "the browser's first decision: bench/js/first-decision.mjs (Chromium)"
 node bench/js/first-decision.mjs >/dev/null || js_status=$?
+say "what the browser module holds: bench/js/module-size.mjs (twiggy, from TWIGGY or PATH)"
+node bench/js/module-size.mjs >/dev/null || js_status=$?
 
 since=$(($(date +%s) * 1000))
 say "criterion: cargo bench -p rolecall-bench --bench '*' -- ${CRITERION_ARGS---quick}"

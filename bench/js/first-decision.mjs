@@ -7,19 +7,21 @@
 // decides. The median and the spread of BENCH_LOADS loads (default 11).
 //
 //   node first-decision.mjs            (needs js-sdk/dist, /usr/bin/chromium, tests/browser's npm ci)
+//   SDK_DIST=<a copy of another build's js-sdk/dist> node first-decision.mjs   (to compare builds)
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { sdkDist } from './lib/contenders.mjs';
+import { sdkDist as builtDist } from './lib/contenders.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const loads = Number(process.env.BENCH_LOADS ?? 11);
 const results = join(repo, 'bench', 'results.md');
+const sdkDist = process.env.SDK_DIST ?? builtDist;
 
 function skip(why) {
   const md = `\n## The browser's first decision (issue #17)\n\nNot measured: ${why}.\n`;

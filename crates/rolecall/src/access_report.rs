@@ -48,7 +48,9 @@ impl Evaluator {
     /// declared order and single actions.
     pub fn access_report(&self) -> Vec<AccessRow> {
         let mut order: Vec<u32> = (0..self.dir.subject_info.len() as u32).collect();
-        order.sort_unstable_by(|a, b| self.dir.subjects.name(*a).cmp(self.dir.subjects.name(*b)));
+        crate::sorting::sort_by(&mut order, |a, b| {
+            self.dir.subjects.name(*a).cmp(self.dir.subjects.name(*b))
+        });
         let mut out = Vec::new();
         for s in order {
             let subject = self.dir.subjects.name(s);
@@ -59,7 +61,7 @@ impl Evaluator {
                 None => self.sources(s),
             };
             let mut sorted: Vec<&Source> = own.iter().collect();
-            sorted.sort_by_key(|src| src.origin);
+            crate::sorting::sort_by_key(&mut sorted, |src| src.origin);
             for src in sorted {
                 let source = self.grant_source(src);
                 let context = (src.ctx != 0).then(|| self.context_text(src.ctx));

@@ -203,7 +203,9 @@ impl Evaluator {
         // Subjects by id: the same order however the directory was built (loaded, or changed
         // live, which interns in another order).
         let mut subjects: Vec<u32> = (0..self.dir.subject_info.len() as u32).collect();
-        subjects.sort_by(|a, b| self.dir.subjects.name(*a).cmp(self.dir.subjects.name(*b)));
+        crate::sorting::sort_by(&mut subjects, |a, b| {
+            self.dir.subjects.name(*a).cmp(self.dir.subjects.name(*b))
+        });
         for subject in subjects {
             for &scope in &self.dir.scopes.preorder {
                 if !self
@@ -330,7 +332,7 @@ impl Evaluator {
                     .map(|b| format!("{} [{ctx}]", self.policy.action_name(b))),
             );
         }
-        out.sort();
+        crate::sorting::sort(&mut out);
         out.dedup();
         out
     }
@@ -354,7 +356,7 @@ impl Evaluator {
                     .iter()
                     .map(|v| names.map_or("", |n| n.name(*v)))
                     .collect();
-                vals.sort_unstable(); // by name, not by the order values were first seen
+                crate::sorting::sort(&mut vals); // by name, not by the order values were first seen
                 if r.any {
                     vals.push("*");
                 }

@@ -49,8 +49,13 @@ impl Path<'_> {
 }
 
 /// The decoding error: becomes an [`Error`] with the path and location of the innermost node.
+/// Boxed: every decoder's `Result` carries it, one copy per document type, and a pointer-sized
+/// error keeps those copies small (bench/results.md, "Module size").
 #[derive(Debug)]
-pub(crate) struct DeError {
+pub(crate) struct DeError(Box<DeErrorData>);
+
+#[derive(Debug)]
+struct DeErrorData {
     code: ErrorCode,
     message: String,
     help: Option<String>,
@@ -59,25 +64,36 @@ pub(crate) struct DeError {
 }
 
 impl DeError {
+    fn new(code: ErrorCode, message: String, help: Option<String>) -> Self {
+        DeError(Box::new(DeErrorData {
+            code,
+            message,
+            help,
+            path: None,
+            loc: None,
+        }))
+    }
+
     fn at(mut self, path: &Path<'_>, loc: Location) -> Self {
-        if self.path.is_none() {
-            self.path = Some(path.render());
-            self.loc = Some(loc);
+        if self.0.path.is_none() {
+            self.0.path = Some(path.render());
+            self.0.loc = Some(loc);
         }
         self
     }
 
     pub fn into_error(self) -> Error {
-        let mut e = Error::new(self.code, self.path.unwrap_or_default(), self.message);
-        e.location = self.loc;
-        e.help = self.help;
+        let d = *self.0;
+        let mut e = Error::new(d.code, d.path.unwrap_or_default(), d.message);
+        e.location = d.loc;
+        e.help = d.help;
         e
     }
 }
 
 impl fmt::Display for DeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 
@@ -85,13 +101,7 @@ impl std::error::Error for DeError {}
 
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        DeError {
-            code: ErrorCode::InvalidValue,
-            message: msg.to_string(),
-            help: None,
-            path: None,
-            loc: None,
-        }
+        DeError::new(ErrorCode::InvalidValue, msg.to_string(), None)
     }
 
     fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
@@ -111,35 +121,29 @@ impl de::Error for DeError {
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
         let help = did_you_mean(field, expected.iter().copied())
             .or_else(|| Some(format!("expected one of {}", list(expected))));
-        DeError {
-            code: ErrorCode::UnknownField,
-            message: format!("unknown field `{field}`"),
+        DeError::new(
+            ErrorCode::UnknownField,
+            format!("unknown field `{field}`"),
             help,
-            path: None,
-            loc: None,
-        }
+        )
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
         let help = did_you_mean(variant, expected.iter().copied())
             .or_else(|| Some(format!("expected one of {}", list(expected))));
-        DeError {
-            code: ErrorCode::InvalidValue,
-            message: format!("unknown value `{variant}`"),
+        DeError::new(
+            ErrorCode::InvalidValue,
+            format!("unknown value `{variant}`"),
             help,
-            path: None,
-            loc: None,
-        }
+        )
     }
 
     fn missing_field(field: &'static str) -> Self {
-        DeError {
-            code: ErrorCode::MissingField,
-            message: format!("missing field `{field}`"),
-            help: None,
-            path: None,
-            loc: None,
-        }
+        DeError::new(
+            ErrorCode::MissingField,
+            format!("missing field `{field}`"),
+            None,
+        )
     }
 }
 

@@ -81,6 +81,7 @@ mod names;
 mod policy;
 mod reference;
 mod snapshot;
+mod sorting;
 pub mod testfile;
 mod time;
 mod tree;

@@ -186,7 +186,7 @@ impl Evaluator {
                 .filter(|x| matches!(x.origin, Origin::Assignment(_)) && x.scope == src.scope)
                 .flat_map(|x| self.policy.constrained(x.role))
                 .collect();
-            still.sort_unstable();
+            crate::sorting::sort(&mut still);
             for c in self.policy.constrained(src.role) {
                 if still.binary_search(&c).is_err() {
                     if let Some(h) = self.dir.holders.get_mut(&(c, src.scope)) {
@@ -445,7 +445,7 @@ impl Evaluator {
     /// Keeps a subject's sources in directory order, which decisions promise.
     fn sort_sources(&mut self, s: u32) {
         if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
-            info.sources.sort_by_key(|x| x.origin);
+            crate::sorting::sort_by_key(&mut info.sources, |x| x.origin);
         }
     }
 

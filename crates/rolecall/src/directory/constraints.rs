@@ -194,7 +194,7 @@ fn exclusive_pairs(asg: &[(&Source, &[(u32, u32)])]) -> Vec<(u32, u32)> {
             items.push((g, m, a.subtree, x as u32));
         }
     }
-    items.sort_unstable();
+    crate::sorting::sort(&mut items);
     let mut pairs = Vec::new();
     for group in items.chunk_by(|a, b| a.0 == b.0) {
         let runs: Vec<&[Item]> = group.chunk_by(|a, b| a.1 == b.1).collect();
@@ -213,7 +213,7 @@ fn exclusive_pairs(asg: &[(&Source, &[(u32, u32)])]) -> Vec<(u32, u32)> {
             }
         }
     }
-    pairs.sort_unstable();
+    crate::sorting::sort(&mut pairs);
     pairs.dedup();
     pairs
 }

@@ -163,7 +163,7 @@ pub(crate) fn assignment_hash(a: &AssignmentDoc) -> String {
     }
     context_into(&mut h, &a.context);
     let mut except: Vec<&String> = a.except.iter().collect();
-    except.sort();
+    crate::sorting::sort(&mut except);
     for e in except {
         field_into(&mut h, e);
     }
@@ -196,11 +196,11 @@ fn field_into(h: &mut Sha256, field: &str) {
 fn context_into(h: &mut Sha256, c: &ContextDoc) {
     h.update([1u8]);
     let mut dims: Vec<(&String, &OneOrMany)> = c.iter().collect();
-    dims.sort_by(|x, y| x.0.cmp(y.0));
+    crate::sorting::sort_by(&mut dims, |x, y| x.0.cmp(y.0));
     for (dim, values) in dims {
         field_into(h, dim);
         let mut vs: Vec<&String> = values.0.iter().collect();
-        vs.sort();
+        crate::sorting::sort(&mut vs);
         for v in vs {
             field_into(h, v);
         }

@@ -111,11 +111,11 @@ impl Directory {
                     rule.values.push(m.intern(v));
                 }
             }
-            rule.values.sort_unstable();
+            crate::sorting::sort(&mut rule.values);
             rule.values.dedup();
             rules.push(rule);
         }
-        rules.sort_by_key(|r| r.dim);
+        crate::sorting::sort_by_key(&mut rules, |r| r.dim);
         if let Some(&id) = self.sets.ctx_dedup.get(&rules) {
             return id;
         }

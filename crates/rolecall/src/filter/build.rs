@@ -263,7 +263,7 @@ impl Evaluator {
                 }
             }
         }
-        dims.sort();
+        crate::sorting::sort(&mut dims);
         let n = self.dir.scopes.len() as u32;
         let whole =
             src.subtree.first == 0 && src.subtree.last.saturating_add(1) == n && ask.whole_tree;
@@ -300,7 +300,7 @@ impl Evaluator {
                 None => groups.push((t.dims, vec![t.scope])),
             }
         }
-        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sorting::sort_by(&mut groups, |a, b| a.0.cmp(&b.0));
         groups
             .into_iter()
             .map(|(dims, scopes)| {
@@ -310,7 +310,7 @@ impl Evaluator {
                     // Pruned: no subtree of a group is inside another (quadratic to check again:
                     // 1,000 sources took 4 ms with that check).
                     let mut trees: Vec<Subtree> = scopes.into_iter().flatten().collect();
-                    trees.sort();
+                    crate::sorting::sort(&mut trees);
                     Some(self.scope_set(&trees))
                 };
                 Term {
@@ -345,7 +345,7 @@ impl Evaluator {
     fn scope_set(&self, trees: &[Subtree]) -> ScopeSet {
         let scopes = &self.dir.scopes;
         let mut sorted = trees.to_vec();
-        sorted.sort();
+        crate::sorting::sort(&mut sorted);
         let mut under = Vec::new();
         let mut ids = Vec::new();
         for t in sorted {

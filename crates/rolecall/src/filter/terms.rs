@@ -76,7 +76,7 @@ impl Raw {
                 None => dims.push((*d, n.clone())),
             }
         }
-        dims.sort();
+        crate::sorting::sort(&mut dims);
         Some(Raw { scope, dims })
     }
 
@@ -127,7 +127,9 @@ pub(super) fn prune(terms: Vec<Raw>) -> Vec<Raw> {
                 return (dims, None);
             }
             let mut trees: Vec<Subtree> = scopes.into_iter().flatten().collect();
-            trees.sort_by(|a, b| a.first.cmp(&b.first).then(b.last.cmp(&a.last)));
+            crate::sorting::sort_by(&mut trees, |a, b| {
+                a.first.cmp(&b.first).then(b.last.cmp(&a.last))
+            });
             let mut kept: Vec<Subtree> = Vec::with_capacity(trees.len());
             for t in trees {
                 if !kept.last().is_some_and(|k| nested(*k, t)) {

@@ -23,7 +23,7 @@ impl Policy {
                 }
             },
         );
-        out.sort_unstable();
+        crate::sorting::sort(&mut out);
         out
     }
 
@@ -40,7 +40,7 @@ impl Policy {
                 out.extend(info.member_of.iter().map(|&(g, _)| (g, r)));
             },
         );
-        out.sort_unstable();
+        crate::sorting::sort(&mut out);
         out.dedup_by_key(|x| x.0);
         out
     }
@@ -150,7 +150,7 @@ fn compile_exclusive(policy: &mut Policy, order: &[u32], errs: &mut Vec<Error>) 
     let mut readers = vec![0u32; policy.roles.len()];
     for r in &policy.roles {
         let mut inc: Vec<u32> = r.includes.clone();
-        inc.sort_unstable();
+        crate::sorting::sort(&mut inc);
         inc.dedup();
         for c in inc {
             if let Some(n) = readers.get_mut(c as usize) {
@@ -166,7 +166,7 @@ fn compile_exclusive(policy: &mut Policy, order: &[u32], errs: &mut Vec<Error>) 
             continue;
         };
         let mut inc: Vec<u32> = role.includes.clone();
-        inc.sort_unstable();
+        crate::sorting::sort(&mut inc);
         inc.dedup();
         // The largest map this role is the last reader of becomes its own.
         let base = inc
@@ -210,7 +210,7 @@ fn compile_exclusive(policy: &mut Policy, order: &[u32], errs: &mut Vec<Error>) 
             }
         }
     }
-    conflicts.sort_unstable();
+    crate::sorting::sort(&mut conflicts);
     let member = |g: u32, p: u32| {
         policy
             .exclusive

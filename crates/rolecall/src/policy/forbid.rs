@@ -155,7 +155,7 @@ impl ActionIndex {
                         .flat_map(|(_, a)| a.iter().copied())
                         .collect()
                 };
-                out.sort_unstable();
+                crate::sorting::sort(&mut out);
                 out.dedup();
                 out
             }

@@ -48,8 +48,13 @@ say "large directories: bench/js/large.mjs (100k and 1M assignments, fresh proce
 node bench/js/large.mjs >/dev/null || js_status=$?
 say "the browser's first decision: bench/js/first-decision.mjs (Chromium)"
 node bench/js/first-decision.mjs >/dev/null || js_status=$?
-say "what the browser module holds: bench/js/module-size.mjs (twiggy, from TWIGGY or PATH)"
-node bench/js/module-size.mjs >/dev/null || js_status=$?
+say "what the browser module holds: bench/js/module-size.mjs (twiggy)"
+TWIGGY_VERSION="0.8.0"
+if [[ -z "${TWIGGY:-}" && "$("$REPO/.tools/bin/twiggy" --version 2>/dev/null | awk '{ print $2 }')" != "$TWIGGY_VERSION" ]]; then
+  say "installing twiggy $TWIGGY_VERSION into .tools (once, a few minutes)"
+  cargo install --quiet --locked --force --root "$REPO/.tools" twiggy --version "=$TWIGGY_VERSION"
+fi
+TWIGGY="${TWIGGY:-$REPO/.tools/bin/twiggy}" node bench/js/module-size.mjs >/dev/null || js_status=$?
 
 since=$(($(date +%s) * 1000))
 say "criterion: cargo bench -p rolecall-bench --bench '*' -- ${CRITERION_ARGS---quick}"

@@ -4,8 +4,8 @@
 // before compression: a part's share of the shipped, gzipped module is roughly its share here).
 // Reads the last lean build (scripts/build-wasm.sh builds it second, so cargo's output is it).
 //
-//   cargo install twiggy --root <a folder of your own>, then
-//   TWIGGY=<that folder>/bin/twiggy node module-size.mjs        (after make js-sdk)
+//   make bench installs twiggy into .tools and runs it; by hand (after make js-sdk):
+//   TWIGGY=.tools/bin/twiggy node bench/js/module-size.mjs
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -109,6 +109,26 @@ export interface CaseResult {
 }
 
 /**
+ * Where the plan's inputs are in a row: the scope id's column, each dimension's and each
+ * resource attribute's (NULL or missing: no value). Without `columns`, `matches` reads `scope`,
+ * each dimension and each attribute under its own name.
+ */
+export interface Columns {
+  scope: string;
+  context?: Record<string, string>;
+  resource?: Record<string, string>;
+  /**
+   * SQL only: a closure table of the scope tree (one row per scope and each of its ancestors,
+   * itself included), to match subtrees by their roots instead of listing every scope id.
+   */
+  scope_tree?: ScopeTree;
+  /**
+   * SQL only: parameters start at `$offset + 1`, after a query's own.
+   */
+  offset?: number;
+}
+
+/**
  * May `actor` replace `to`'s assignments with copies of `from`'s?
  */
 export interface CopyRequest {
@@ -486,6 +506,15 @@ export interface ScopeNode {
 }
 
 /**
+ * A closure table of the scope tree: the table and its ancestor and descendant columns.
+ */
+export interface ScopeTree {
+  table: string;
+  ancestor: string;
+  descendant: string;
+}
+
+/**
  * One subject's view of a directory, for a browser (SPEC 5). Sent as JSON.
  */
 export interface Snapshot {
@@ -519,6 +548,14 @@ export interface SnapshotScope {
  * What kind of source granted a decision.
  */
 export type SourceKind = "assignment" | "grant" | "api_key";
+
+/**
+ * A boolean PostgreSQL expression and its parameters, each a `text[]`.
+ */
+export interface Sql {
+  text: string;
+  values: string[][];
+}
 
 /**
  * The kind of a subject.

@@ -24,7 +24,9 @@ use tsify::Tsify;
 use wasm_bindgen::JsValue;
 
 mod review;
+mod sql;
 pub use review::*;
+pub use sql::*;
 
 /// A code list as a TypeScript union of its strings.
 macro_rules! code_union {

@@ -238,3 +238,39 @@ fn who_can_answers_access_rows_and_references_mirror_the_cores() {
         );
     }
 }
+
+#[test]
+fn sql_columns_and_sql_mirror_the_cores() {
+    let columns: rolecall::Columns = serde_json::from_value(json!({
+        "scope": "p.scope_id",
+        "context": { "country": "p.country" },
+        "resource": { "created_by": "p.created_by" },
+        "scope_tree": { "table": "scope_tree", "ancestor": "ancestor", "descendant": "descendant" },
+        "offset": 2
+    }))
+    .unwrap();
+    mirrors::<wire::Columns>(&columns);
+    mirrors::<wire::Columns>(rolecall::Columns {
+        scope: "scope_id".into(),
+        ..Default::default()
+    });
+    let eval = evaluator("payments");
+    let subjects: Vec<String> = eval.directory().subject_ids().map(str::to_owned).collect();
+    let actions: Vec<String> = eval.policy().action_names().map(str::to_owned).collect();
+    let mut with_values = 0;
+    for s in &subjects {
+        for a in &actions {
+            let request = json!({ "subject": s, "action": a, "now": "2026-01-01T00:00:00Z" });
+            let sql = ffi::filter(&eval, &request.to_string())
+                .unwrap()
+                .to_sql(&columns)
+                .unwrap();
+            with_values += usize::from(!sql.values.is_empty());
+            mirrors::<wire::Sql>(sql);
+        }
+    }
+    assert!(
+        with_values > 0,
+        "no plan with parameters among the payments example's"
+    );
+}

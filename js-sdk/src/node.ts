@@ -68,6 +68,8 @@ export function enforce<S extends Schema>(
   scope: string,
   options: EnforceOptions<S> = {},
 ): EnforceOutcome {
+  // Options that are not an object (`null`) are the server's mistake: a 500, never a TypeError.
+  if (typeof options !== 'object' || options === null) return refuse(500, 'internal', 'The permission check failed');
   const outcome = decide(evaluator, subject, action, scope, options);
   if (options.audit) {
     const event: AuditEvent<S> = {

@@ -26,6 +26,7 @@ import type {
   DocumentInput,
   EffectiveEntry,
   FilterOptions,
+  FromJson,
   Grant,
   ManyOptions,
   Plan,
@@ -98,7 +99,7 @@ export class Evaluator<S extends Schema = Schema> {
    */
   static fromSnapshot<S extends Schema = Schema>(
     policy: Policy<S> | Policy,
-    snapshot: Snapshot | string,
+    snapshot: FromJson<Snapshot> | string,
   ): Evaluator<S> {
     const p = policyInternals(policy);
     const json = documentText(snapshot, 'snapshot');

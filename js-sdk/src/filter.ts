@@ -10,30 +10,11 @@
 // (`instanceof RolecallError` holds); browsers import the per-module build.
 import { RolecallError } from './index.js';
 import type { Plan, PlanCondition, PlanScopes, PlanTerm } from './types.js';
+import type { Columns, Sql } from './wire.js';
 
-/**
- * Where the plan's inputs are in a row: the scope id's column, each dimension's and each
- * resource attribute's (NULL or missing: no value). Without `columns`, `matches` reads `scope`,
- * each dimension and each attribute under its own name.
- */
-export interface Columns {
-  scope: string;
-  context?: Record<string, string>;
-  resource?: Record<string, string>;
-  /**
-   * SQL only: a closure table of the scope tree (one row per scope and each of its ancestors,
-   * itself included), to match subtrees by their roots instead of listing every scope id.
-   */
-  scope_tree?: { table: string; ancestor: string; descendant: string };
-  /** SQL only: parameters start at `$offset + 1`, after a query's own. */
-  offset?: number;
-}
-
-/** A boolean PostgreSQL expression and its parameters, each a `text[]`. */
-export interface Sql {
-  text: string;
-  values: string[][];
-}
+// `Columns` (where the plan's inputs are in a row), `ScopeTree` and `Sql` are the core's
+// (`Plan::to_sql`), generated from the binding's wire types: this file writes the same SQL.
+export type { Columns, ScopeTree, Sql } from './wire.js';
 
 function invalid(path: string, message: string): RolecallError {
   return new RolecallError({ code: 'invalid_value', message, path });

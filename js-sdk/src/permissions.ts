@@ -9,6 +9,7 @@ import type {
   CheckOptions,
   Decision,
   FilterOptions,
+  FromJson,
   ManyOptions,
   Plan,
   Schema,
@@ -42,7 +43,7 @@ export class Permissions<S extends Schema = Schema> {
    */
   static fromSnapshot<S extends Schema = Schema>(
     policy: Policy<S> | Policy,
-    snapshot: Snapshot | string,
+    snapshot: FromJson<Snapshot> | string,
   ): Permissions<S> {
     const evaluator = Evaluator.fromSnapshot<S>(policy, snapshot);
     const subject = (typeof snapshot === 'string' ? (JSON.parse(snapshot) as Snapshot) : snapshot).subject;

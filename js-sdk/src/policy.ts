@@ -26,7 +26,8 @@ export function policyInternals<S extends Schema>(p: Policy<S>): PolicyInternals
 /**
  * Text as is (well-formed Unicode: an unpaired surrogate is `invalid_value`, never U+FFFD); a
  * document object as JSON, where `JSON.stringify` escapes such a surrogate and the core refuses
- * it alike.
+ * it alike. Objects cross as that text rather than through serde-wasm-bindgen, which was slower
+ * for directories, live updates and requests alike (bench/results.md, "Object inputs").
  */
 export function documentText(input: DocumentInput, path = 'document'): string {
   return typeof input === 'string' ? wellFormedText(input, path) : record(input, path);

@@ -171,7 +171,8 @@ function indexOf(index: number): number {
   if (Number.isInteger(index) && index >= 0 && index <= 0xffff_ffff) return index;
   throw new RolecallError({
     code: 'unknown_assignment',
-    message: `no item at index ${String(index)}`,
+    // Not String(index): an object without a prototype has no string form (a TypeError).
+    message: `no item at index ${typeof index === 'number' ? index : `of type ${typeof index}`}`,
     path: 'index',
   });
 }

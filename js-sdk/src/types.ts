@@ -6,7 +6,7 @@
 // disagree in either direction.
 
 import type * as Wire from './wire.js';
-import type { GrantSource, ScopeNode } from './wire.js';
+import type { ScopeNode } from './wire.js';
 
 /**
  * The names a policy declares, for compile-time checking. `rolecall codegen ts` emits one for a
@@ -154,6 +154,31 @@ export interface AssignRequest<S extends Schema = Schema> {
   context?: AssignmentContext<S>;
 }
 
+/**
+ * The type TypeScript gives a JSON import of a `T` (`import snap from './snapshot.json'` with
+ * `resolveJsonModule`, as a Vite app does): literal unions widen to `string` (written
+ * `Reason | (string & {})`, so editors still offer the known values) and tuples to arrays of
+ * their items' union (`[number, Assignment]` to `(number | Assignment)[]`). Every `T` is a
+ * `FromJson<T>`.
+ *
+ * Input positions that take a value saved as JSON (`fromSnapshot`) take `FromJson<T>` of the
+ * generated type, and a saved decision is a `FromJson<Decision>`: derived at the type level,
+ * never a second shape written by hand. Chosen over a snapshot format with object items because
+ * the format stays as it is (snapshots already sent, parity vectors and fuzz corpora stay
+ * valid), outputs stay exact (`switch (decision.reason)` is still checked for exhaustiveness),
+ * and the type cannot be the check anyway: the core reads every snapshot and refuses a pair that
+ * is not `[index, item]` with its path.
+ */
+export type FromJson<T> = T extends string
+  ? string extends T
+    ? T
+    : T | (string & {})
+  : T extends number | boolean | null | undefined
+    ? T
+    : T extends readonly (infer E)[]
+      ? FromJson<E>[]
+      : { [K in keyof T]: FromJson<T[K]> };
+
 /** A policy or a directory: YAML or JSON text, or the document as an object. */
 export type DocumentInput = string | object;
 
@@ -171,87 +196,23 @@ export type { Plan, PlanCondition, PlanDimension, PlanNotSubject, PlanScopes, Pl
 /** The optional part of `whoCan`: a check's, for every subject at once. */
 export type WhoCanOptions<S extends Schema = Schema> = CheckOptions<S>;
 
-/** A source of a subject in a `whoCan` answer: a `GrantSource` and its context, written out. */
-export interface HolderSource extends GrantSource {
-  /** `country: CL, MX`, for a source with a context. */
-  context?: string;
-}
-
-/** A subject in a `whoCan` answer. */
-export interface Holder {
-  subject: string;
-  kind: 'user' | 'api_key';
-  /** The key's owner, for an API key. */
-  owner?: string;
-  /** Allowed: the sources that allow it (a key's, then its owner's). Review: those that would. */
-  sources: HolderSource[];
-  /** Review only: what denies it. */
-  denied_by?: 'context_mismatch' | 'except';
-}
-
-/** Who may do an action at a scope, and who is denied only by a context or an `except`. */
-export interface WhoCan {
-  allowed: Holder[];
-  review: Holder[];
-}
-
-/** One row of the access-review export. */
-export interface AccessRow {
-  subject: string;
-  kind: 'user' | 'api_key';
-  /** The scope the source was given at (it covers that scope's subtree). */
-  scope: string;
-  /** `resource:level`, or an action name for a single-action grant. */
-  permission: string;
-  source: GrantSource;
-  /** The key's owner, for an API key. */
-  owner?: string;
-  context?: string;
-}
-
-/** One permission an action requires, by label. */
-export interface Requirement {
-  permission: string;
-  resource: string;
-  level: string;
-}
-
-/** A row of the permission reference's action table. */
-export interface ReferenceAction {
-  name: string;
-  label: string;
-  requires: Requirement[];
-  /** The assignable roles that allow it, by name. */
-  roles: string[];
-  /** The roles column as written: labels, or `Admin only`, or `No role`. */
-  allowed_by: string;
-  distinct_from?: string;
-}
-
-/** What one role holds on one resource. */
-export interface ReferenceCell {
-  /** The highest levels held, by name. */
-  levels: string[];
-  /** Single actions held beyond those levels, by name. */
-  actions: string[];
-  /** `Manage`, `View + 1 action`, or empty. */
-  text: string;
-}
-
-/**
- * The permission reference of a policy (`policy.reference()`, `rolecall docs`). Keys are the
- * core's, as in the policy document (`allowed_by`, `distinct_from`).
- */
-export interface Reference {
-  roles: { name: string; label: string; assignable: boolean; description?: string }[];
-  actions: ReferenceAction[];
-  /** One row per resource; `cells` in the order of `roles`. */
-  matrix: { resource: string; label: string; cells: ReferenceCell[] }[];
-  levels: { name: string; label: string; implies: string[]; description?: string }[];
-  rules: { kind: string; text: string }[];
-  /** How the action table lists roles, in one sentence. */
-  note: string;
-}
+// Issue 18's outputs (who-can, the access review, the permission reference), as generated.
+export type {
+  AccessRow,
+  DeniedBy,
+  Holder,
+  HolderSource,
+  Reference,
+  ReferenceAction,
+  ReferenceCell,
+  ReferenceLevel,
+  ReferenceRole,
+  ReferenceRow,
+  ReferenceRule,
+  Requirement,
+  SubjectKind,
+  WhoCan,
+} from './wire.js';
 
 // ---- Refinements against their generated twins --------------------------------------------
 // With the plain `Schema` every refinement must equal its generated type: assignable both ways.
@@ -259,6 +220,9 @@ export interface Reference {
 
 /** `true` when `A` and `B` are assignable to each other, `never` otherwise. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+
+/** `true` when `A` is assignable to `B`, `never` otherwise. */
+type Fits<A, B> = [A] extends [B] ? true : never;
 
 /** Each refinement with the plain `Schema`, beside its generated twin. */
 export type WireChecks = [
@@ -269,6 +233,9 @@ export type WireChecks = [
   Same<AssignRequest, Wire.AssignRequest>,
   Same<CustomRole, Wire.CustomRole>,
   Same<DefineRequest, Wire.DefineRequest>,
+  // What the SDK writes fits where it reads the same value back from JSON.
+  Fits<Wire.Snapshot, FromJson<Wire.Snapshot>>,
+  Fits<Wire.Decision, FromJson<Wire.Decision>>,
 ];
 /** Fails to compile unless every check above is `true`. @internal */
-export const wireChecks: WireChecks = [true, true, true, true, true, true, true];
+export const wireChecks: WireChecks = [true, true, true, true, true, true, true, true, true];

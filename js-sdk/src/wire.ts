@@ -20,6 +20,28 @@ export interface AccessDiff {
 }
 
 /**
+ * One row of the access-review export.
+ */
+export interface AccessRow {
+  subject: string;
+  kind: SubjectKind;
+  /**
+   * The scope the source was given at (it covers that scope's subtree).
+   */
+  scope: string;
+  /**
+   * `resource:level`, or an action name for a single-action grant.
+   */
+  permission: string;
+  source: GrantSource;
+  /**
+   * The key's owner, for an API key.
+   */
+  owner?: string;
+  context?: string;
+}
+
+/**
  * An API key: holds its permissions only where its owner holds them too.
  */
 export interface ApiKey {
@@ -87,6 +109,26 @@ export interface CaseResult {
 }
 
 /**
+ * Where the plan's inputs are in a row: the scope id's column, each dimension's and each
+ * resource attribute's (NULL or missing: no value). Without `columns`, `matches` reads `scope`,
+ * each dimension and each attribute under its own name.
+ */
+export interface Columns {
+  scope: string;
+  context?: Record<string, string>;
+  resource?: Record<string, string>;
+  /**
+   * SQL only: a closure table of the scope tree (one row per scope and each of its ancestors,
+   * itself included), to match subtrees by their roots instead of listing every scope id.
+   */
+  scope_tree?: ScopeTree;
+  /**
+   * SQL only: parameters start at `$offset + 1`, after a query's own.
+   */
+  offset?: number;
+}
+
+/**
  * May `actor` replace `to`'s assignments with copies of `from`'s?
  */
 export interface CopyRequest {
@@ -148,6 +190,11 @@ export interface DefineRequest {
   actor: string;
   role: CustomRole;
 }
+
+/**
+ * Why a subject of a `whoCan` answer's `review` is denied.
+ */
+export type DeniedBy = "context_mismatch" | "except";
 
 /**
  * A directory document (SPEC 2), as `evaluator.directory()` returns it.
@@ -247,6 +294,49 @@ export interface GrantSource {
 }
 
 /**
+ * A subject in a `whoCan` answer.
+ */
+export interface Holder {
+  subject: string;
+  kind: SubjectKind;
+  /**
+   * The key's owner, for an API key.
+   */
+  owner?: string;
+  /**
+   * Allowed: the sources that allow it (a key's, then its owner's). Review: those that would.
+   */
+  sources: HolderSource[];
+  /**
+   * Review only: what denies it.
+   */
+  denied_by?: DeniedBy;
+}
+
+/**
+ * A source of a subject in a `whoCan` answer: a `GrantSource` and its context, written out.
+ */
+export interface HolderSource {
+  kind: SourceKind;
+  /**
+   * Its index in the directory's list of that kind.
+   */
+  index: number;
+  /**
+   * The role, for an assignment.
+   */
+  role?: string;
+  /**
+   * The scope the source is at.
+   */
+  scope: string;
+  /**
+   * `country: CL, MX`, for a source with a context.
+   */
+  context?: string;
+}
+
+/**
  * One value or a list of values.
  */
 export type OneOrMany = string | string[];
@@ -306,6 +396,106 @@ export interface PlanTerm {
 export type Reason = "granted" | "expired" | "forbidden" | "self_approval" | "context_mismatch" | "out_of_scope" | "missing_permission" | "not_assignable" | "role_out_of_scope" | "scope_kind_not_allowed" | "escalation" | "max_holders_reached" | "exclusive_roles";
 
 /**
+ * The permission reference of a policy (`policy.reference()`, `rolecall docs`). Keys are the
+ * core's, as in the policy document (`allowed_by`, `distinct_from`).
+ */
+export interface Reference {
+  roles: ReferenceRole[];
+  actions: ReferenceAction[];
+  matrix: ReferenceRow[];
+  levels: ReferenceLevel[];
+  rules: ReferenceRule[];
+  /**
+   * How the action table lists roles, in one sentence.
+   */
+  note: string;
+}
+
+/**
+ * A row of the permission reference's action table.
+ */
+export interface ReferenceAction {
+  name: string;
+  label: string;
+  requires: Requirement[];
+  /**
+   * The assignable roles that allow it, by name.
+   */
+  roles: string[];
+  /**
+   * The roles column as written: labels, or `Admin only`, or `No role`.
+   */
+  allowed_by: string;
+  distinct_from?: string;
+}
+
+/**
+ * What one role holds on one resource.
+ */
+export interface ReferenceCell {
+  /**
+   * The highest levels held, by name.
+   */
+  levels: string[];
+  /**
+   * Single actions held beyond those levels, by name.
+   */
+  actions: string[];
+  /**
+   * `Manage`, `View + 1 action`, or empty.
+   */
+  text: string;
+}
+
+/**
+ * A level of the permission reference, with the labels of the levels it implies.
+ */
+export interface ReferenceLevel {
+  name: string;
+  label: string;
+  implies: string[];
+  description?: string;
+}
+
+/**
+ * A role of the permission reference.
+ */
+export interface ReferenceRole {
+  name: string;
+  label: string;
+  assignable: boolean;
+  description?: string;
+}
+
+/**
+ * One resource's row of the permission reference's matrix: one cell per role, in the order of
+ * `Reference.roles`.
+ */
+export interface ReferenceRow {
+  resource: string;
+  label: string;
+  cells: ReferenceCell[];
+}
+
+/**
+ * A rule of the policy in one sentence; `kind` is `not_assignable`, `max_holders`,
+ * `assignable_at`, `exclusive_roles`, `forbid` or `self_approval`.
+ */
+export interface ReferenceRule {
+  kind: string;
+  text: string;
+}
+
+/**
+ * One permission an action requires, by label.
+ */
+export interface Requirement {
+  permission: string;
+  resource: string;
+  level: string;
+}
+
+/**
  * A scope node of the directory.
  */
 export interface ScopeNode {
@@ -313,6 +503,15 @@ export interface ScopeNode {
   parent?: string;
   kind?: string;
   label?: string;
+}
+
+/**
+ * A closure table of the scope tree: the table and its ancestor and descendant columns.
+ */
+export interface ScopeTree {
+  table: string;
+  ancestor: string;
+  descendant: string;
 }
 
 /**
@@ -351,10 +550,31 @@ export interface SnapshotScope {
 export type SourceKind = "assignment" | "grant" | "api_key";
 
 /**
+ * A boolean PostgreSQL expression and its parameters, each a `text[]`.
+ */
+export interface Sql {
+  text: string;
+  values: string[][];
+}
+
+/**
+ * The kind of a subject.
+ */
+export type SubjectKind = "user" | "api_key";
+
+/**
  * The outcome of one policy test file.
  */
 export interface TestReport {
   passed: number;
   failed: number;
   cases: CaseResult[];
+}
+
+/**
+ * Who may do an action at a scope, and who is denied only by a context or an `except`.
+ */
+export interface WhoCan {
+  allowed: Holder[];
+  review: Holder[];
 }

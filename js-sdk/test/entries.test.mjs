@@ -159,7 +159,20 @@ console.log(before, Policy.parse(readFileSync(${policyJson}, 'utf8')).hash.lengt
   assert.equal(node(sdk, ['--input-type=module', '-e', web]), 'not_initialized 64 not_available');
 });
 
-test('npm pack installs into an empty project, runs there and type-checks a Schema', () => {
+// What test/consumer/saved.ts imports as JSON: snapshots (a direct grant, a context, an API key)
+// and decisions (allowed, denied) as the installed SDK writes them.
+const saveJson = `
+const { Policy, Evaluator } = require('rolecall');
+const fs = require('node:fs');
+const ev = new Evaluator(Policy.parse(fs.readFileSync(${policyFile}, 'utf8')), fs.readFileSync(${directoryFile}, 'utf8'));
+const save = (file, value) => fs.writeFileSync(file, JSON.stringify(value, null, 2));
+save('snapshot-grant.json', ev.snapshot('olga'));
+save('snapshot-context.json', ev.snapshot('carla'));
+save('snapshot-key.json', ev.snapshot('key_ci'));
+save('decision-allowed.json', ev.check('olga', 'users.invite', 'org'));
+save('decision-denied.json', ev.check('sam', 'refunds.create', 'acme-cl'));`;
+
+test('npm pack installs into an empty project, runs there and type-checks a Schema and JSON imports', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rolecall-pack-'));
   try {
     execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: sdk, encoding: 'utf8' });
@@ -171,6 +184,7 @@ test('npm pack installs into an empty project, runs there and type-checks a Sche
     assert.equal(node(app, ['-e', cjs]), 'true unknown_action');
     assert.equal(node(app, ['--input-type=module', '-e', esm]), 'true unknown_action');
     cpSync(join(sdk, 'test', 'consumer'), app, { recursive: true });
+    node(app, ['-e', saveJson]);
     execFileSync(join(sdk, 'node_modules', '.bin', 'tsc'), ['-p', join(app, 'tsconfig.json')], { cwd: app, encoding: 'utf8' });
     execFileSync(join(sdk, 'node_modules', '.bin', 'tsc'), ['-p', join(app, 'tsconfig.bundler.json')], { cwd: app, encoding: 'utf8' });
   } finally {

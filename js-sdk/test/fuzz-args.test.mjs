@@ -45,6 +45,17 @@ function rng(seed) {
   };
 }
 
+/** The method names of an object's class and its bases (getters left out): new methods are fuzzed too. */
+function methodsOf(obj) {
+  const out = new Set();
+  for (let p = Object.getPrototypeOf(obj); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) {
+      if (k !== 'constructor' && k !== 'free' && typeof d.value === 'function') out.add(k);
+    }
+  }
+  return [...out].sort();
+}
+
 /** The caller's own exception: it may come through unchanged. */
 class Sentinel extends Error {}
 
@@ -69,7 +80,8 @@ function values(r) {
       case 1: return null;
       case 2: case 3: return str();
       case 4: return num();
-      case 5: return pick([true, false, 10n, Symbol('s'), () => 'org', new Date(NaN), new Date(int(2) ? 0 : 8.64e15), new Date()]);
+      case 5: return pick([true, false, 10n, Symbol('s'), () => 'org', new Date(NaN), new Date(int(2) ? 0 : 8.64e15), new Date(),
+        Object.create(null), { toJSON: () => ({ subject: pick(subjects) }) }, /x/, new Map([['a', 1]]), new Array(10_000).fill('org'), new Array(1000)]);
       case 6: return pick(subjects);
       case 7: case 8: return object(depth + 1);
       case 9: return Array.from({ length: int(4) }, () => value(depth + 1));
@@ -123,6 +135,11 @@ test(`random arguments to every public method answer or throw a RolecallError (s
   const freedPolicy = Policy.parse(policyText);
   freedPolicy.free();
   const args = (n) => Array.from({ length: int(n + 2) }, value);
+  const evaluatorMethods = methodsOf(live);
+  const preparedMethods = methodsOf(live.prepare(pick(subjects)));
+  const permissionsMethods = methodsOf(perms);
+  const policyMethods = methodsOf(policy);
+  assert.ok(evaluatorMethods.includes('canAssign') && preparedMethods.includes('canIds') && policyMethods.includes('reference'));
   const plan = () => (int(2) ? control.filter(pick(subjects), pick(actions)) : value());
   const calls = [
     () => ['Policy.parse', () => Policy.parse(int(3) ? value() : policyText.slice(0, int(policyText.length)))],
@@ -135,22 +152,22 @@ test(`random arguments to every public method answer or throw a RolecallError (s
     () => ['filter', () => pick([() => matches(plan(), value(), value()), () => matcher(plan(), value())(value()), () => toSql(plan(), value()), () => prismaWhere(plan(), value())])()],
     () => {
       const target = pick([live, live, freed]);
-      const methods = ['can', 'check', 'prepare', 'canMany', 'allowedActions', 'scopesWhere', 'filter', 'actionId', 'scopeId',
-        'snapshot', 'canAssign', 'canRevoke', 'canCopy', 'canDefineRole', 'defineRole', 'removeRole', 'addAssignment',
-        'removeAssignment', 'assignmentId', 'grantId', 'addGrant', 'removeGrant', 'addApiKey', 'removeApiKey', 'whoCan',
-        'accessReport', 'directory', 'effectivePermissions'];
-      const m = pick(methods);
+      const m = pick(evaluatorMethods);
       const a = int(2) ? [pick(subjects), pick(actions), pick(scopes), value()] : args(3);
       return [`evaluator.${m}`, () => target[m](...a)];
     },
     () => {
       const p = live.prepare(pick(subjects));
-      const m = pick(['can', 'check', 'canIds', 'canMany', 'canManyIds']);
+      const m = pick(preparedMethods);
       return [`prepared.${m}`, () => (m === 'canIds' ? p.canIds(value(), value()) : p[m](...args(2)))];
     },
     () => {
-      const m = pick(['can', 'check', 'canMany', 'allowedActions', 'scopesWhere', 'filter']);
+      const m = pick(permissionsMethods);
       return [`permissions.${m}`, () => perms[m](...(int(2) ? [pick(actions), pick(scopes), value()] : args(2)))];
+    },
+    () => {
+      const m = pick(policyMethods);
+      return [`policy.${m}`, () => pick([policy, freedPolicy])[m](...args(2))];
     },
   ];
   for (let i = 0; i < CALLS; i++) {

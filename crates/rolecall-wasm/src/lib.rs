@@ -12,7 +12,10 @@
 //! all in `server.rs`.
 //!
 //! What crosses the boundary, by cost:
-//! - loading (policy, directory, snapshot): text, once;
+//! - loading (policy, directory, snapshot): text, once; the SDK writes an object given there
+//!   (and a live update's item, an administration request) with `JSON.stringify`, since reading
+//!   the object with serde-wasm-bindgen was slower for each (measured with the feature
+//!   `object-inputs`: bench/results.md, "Object inputs");
 //! - full decisions, administration, test reports, errors: the query as JSON text in (the
 //!   located reader keeps its line and column), a plain object out (serde-wasm-bindgen: no JSON
 //!   text to write or parse), with the default feature `objects`; the browser build, without it,
@@ -31,6 +34,8 @@
 pub mod error;
 pub mod ffi;
 mod heap;
+#[cfg(feature = "object-inputs")]
+mod object_inputs;
 #[cfg(feature = "server")]
 mod server;
 pub mod wire;

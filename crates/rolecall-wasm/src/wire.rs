@@ -23,6 +23,11 @@ use tsify::Tsify;
 #[cfg(feature = "objects")]
 use wasm_bindgen::JsValue;
 
+mod review;
+mod sql;
+pub use review::*;
+pub use sql::*;
+
 /// A code list as a TypeScript union of its strings.
 macro_rules! code_union {
     ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $v:ident = $code:literal,)* }) => {

@@ -1,0 +1,235 @@
+//! The directory's assignments in compact form: a fixed-size record per assignment (subject,
+//! role and scope as interned ids, the id as its hash when it was generated), with the rare
+//! parts (a context, `except`, an id that is not of the generated form) aside. The evaluator
+//! keeps this instead of the document's `Vec<AssignmentDoc>` (about 40 bytes an assignment
+//! instead of about 300), and rebuilds the documents for export, snapshots and live updates:
+//! the same documents, field for field.
+
+use super::ids::{assignment_hash_of, generated, generated_text, IdKey, Kind};
+use crate::model::{AssignmentDoc, ContextDoc, Text};
+use crate::names::IdMap;
+
+/// The extra of an assignment with none.
+const NO_EXTRA: u32 = u32::MAX;
+
+/// One assignment: indexes into the directory's subjects and the store's role and scope names.
+#[derive(Debug, Clone, Copy)]
+struct Rec {
+    /// The generated id's hash, when `n > 0`.
+    hash: u64,
+    /// The generated id's suffix (1: none); 0 when the id is not generated (see the extra).
+    n: u32,
+    subject: u32,
+    role: u32,
+    scope: u32,
+    /// Index into `extras`, or [`NO_EXTRA`].
+    extra: u32,
+}
+
+/// What few assignments have.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Extra {
+    /// An id not of the generated form.
+    id: Option<String>,
+    context: ContextDoc,
+    except: Vec<String>,
+}
+
+impl Extra {
+    fn is_empty(&self) -> bool {
+        self.id.is_none() && self.context.is_empty() && self.except.is_empty()
+    }
+}
+
+/// An assignment's fields, borrowed from the store (the subject as its directory index).
+pub(crate) struct AssignmentView<'a> {
+    pub subject: u32,
+    pub role: &'a str,
+    pub scope: &'a str,
+    pub context: &'a ContextDoc,
+    pub except: &'a [String],
+}
+
+/// The assignments of a directory, in order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Assignments {
+    recs: Vec<Rec>,
+    extras: Vec<Extra>,
+    /// Free slots of `extras`.
+    free: Vec<u32>,
+    roles: IdMap,
+    scopes: IdMap,
+    /// Subject names while reading: the directory takes them as its subjects when it compiles.
+    pub(super) subjects: IdMap,
+    /// The context of an assignment without one.
+    no_context: ContextDoc,
+}
+
+impl Assignments {
+    pub(crate) fn len(&self) -> usize {
+        self.recs.len()
+    }
+
+    /// Appends `a`, naming its subject through the store's own subjects (reading).
+    pub(super) fn push_read(&mut self, a: AssignmentDoc) {
+        let s = self.subjects.intern(&a.subject.0);
+        self.push(a, s);
+    }
+
+    /// Appends `a`, whose subject is `subject`.
+    pub(crate) fn push(&mut self, a: AssignmentDoc, subject: u32) {
+        let (hash, n, id) = match a.id {
+            Some(id) => match generated(Kind::Assignment, &id) {
+                Some((h, n)) => (h, n, None),
+                None => (0, 0, Some(id)),
+            },
+            None => (0, 0, None),
+        };
+        let extra = Extra {
+            id,
+            context: a.context,
+            except: a.except,
+        };
+        let extra = if extra.is_empty() {
+            NO_EXTRA
+        } else if let Some(slot) = self.free.pop() {
+            if let Some(e) = self.extras.get_mut(slot as usize) {
+                *e = extra;
+            }
+            slot
+        } else {
+            self.extras.push(extra);
+            (self.extras.len() - 1) as u32
+        };
+        self.recs.push(Rec {
+            hash,
+            n,
+            subject,
+            role: self.roles.intern(&a.role),
+            scope: self.scopes.intern(&a.scope.0),
+            extra,
+        });
+    }
+
+    fn extra(&self, r: &Rec) -> Option<&Extra> {
+        self.extras.get(r.extra as usize)
+    }
+
+    /// Assignment `i`'s fields.
+    pub(crate) fn view(&self, i: usize) -> Option<AssignmentView<'_>> {
+        let r = self.recs.get(i)?;
+        let extra = self.extra(r);
+        Some(AssignmentView {
+            subject: r.subject,
+            role: self.roles.name(r.role),
+            scope: self.scopes.name(r.scope),
+            context: extra.map_or(&self.no_context, |e| &e.context),
+            except: extra.map_or(&[][..], |e| e.except.as_slice()),
+        })
+    }
+
+    /// Assignment `i`'s id, if it has one.
+    pub(crate) fn id(&self, i: usize) -> Option<IdKey> {
+        let r = self.recs.get(i)?;
+        if r.n > 0 {
+            return Some(IdKey::Generated(r.hash, r.n));
+        }
+        let id = self.extra(r)?.id.as_deref()?;
+        Some(IdKey::Given(id.into()))
+    }
+
+    /// Assignment `i`'s id text, if it has one.
+    pub(crate) fn id_text(&self, i: usize) -> Option<String> {
+        let r = self.recs.get(i)?;
+        if r.n > 0 {
+            return Some(generated_text(Kind::Assignment, r.hash, r.n));
+        }
+        self.extra(r)?.id.clone()
+    }
+
+    /// The hash a generated id of assignment `i` starts from (subject names from `subjects`).
+    pub(super) fn hash(&self, i: usize) -> Option<u64> {
+        let v = self.view(i)?;
+        let subject = self.subjects.name(v.subject);
+        Some(assignment_hash_of(
+            subject, v.role, v.scope, v.context, v.except,
+        ))
+    }
+
+    /// Gives assignment `i` the id `key`.
+    pub(super) fn set_id(&mut self, i: usize, key: IdKey) {
+        let Some(r) = self.recs.get(i) else {
+            return;
+        };
+        let mut r = *r;
+        match key {
+            IdKey::Generated(h, n) => {
+                r.hash = h;
+                r.n = n;
+            }
+            IdKey::Given(id) => {
+                // Not reached by generated ids; kept for completeness of the representation.
+                let mut extra = self.extra(&r).cloned().unwrap_or_default();
+                extra.id = Some(id.into());
+                self.extras.push(extra);
+                r.extra = (self.extras.len() - 1) as u32;
+                r.n = 0;
+            }
+        }
+        if let Some(slot) = self.recs.get_mut(i) {
+            *slot = r;
+        }
+    }
+
+    /// Assignment `i` as a document (subject names from `subjects`).
+    pub(crate) fn get(&self, i: usize, subjects: &IdMap) -> Option<AssignmentDoc> {
+        let v = self.view(i)?;
+        Some(AssignmentDoc {
+            id: self.id_text(i),
+            subject: Text(subjects.name(v.subject).to_owned()),
+            role: v.role.to_owned(),
+            scope: Text(v.scope.to_owned()),
+            context: v.context.clone(),
+            except: v.except.to_vec(),
+        })
+    }
+
+    /// Every assignment as a document.
+    pub(crate) fn docs<'a>(
+        &'a self,
+        subjects: &'a IdMap,
+    ) -> impl Iterator<Item = AssignmentDoc> + 'a {
+        (0..self.len()).filter_map(move |i| self.get(i, subjects))
+    }
+
+    /// Removes assignment `i`, the last taking its place; the removed one as a document.
+    pub(crate) fn swap_remove(&mut self, i: usize, subjects: &IdMap) -> Option<AssignmentDoc> {
+        let doc = self.get(i, subjects)?;
+        let r = self.recs.swap_remove(i);
+        if let Some(e) = self.extras.get_mut(r.extra as usize) {
+            *e = Extra::default();
+            self.free.push(r.extra);
+        }
+        Some(doc)
+    }
+
+    /// The subject of assignment `i`.
+    pub(crate) fn subject(&self, i: usize) -> Option<u32> {
+        self.recs.get(i).map(|r| r.subject)
+    }
+
+    /// Renumbers subjects: `map[old]` is each one's new index.
+    pub(super) fn renumber_subjects(&mut self, map: &[u32]) {
+        for r in &mut self.recs {
+            r.subject = map.get(r.subject as usize).copied().unwrap_or(r.subject);
+        }
+    }
+
+    /// How many assignments hold role `role`.
+    pub(crate) fn count_role(&self, role: &str) -> usize {
+        match self.roles.get(role) {
+            Some(ix) => self.recs.iter().filter(|r| r.role == ix).count(),
+            None => 0,
+        }
+    }
+}

@@ -95,7 +95,13 @@ impl Evaluator {
         let id =
             self.dir
                 .ids
-                .claim(Kind::Assignment, a.id.as_deref(), || assignment_hash(&a), i)?;
+                .claim(
+                    Kind::Assignment,
+                    a.id.as_deref(),
+                    || assignment_hash(&a),
+                    i,
+                    &self.dir.assignments,
+                )?;
         a.id = Some(id);
         for &c in &constrained {
             if policy
@@ -159,6 +165,8 @@ impl Evaluator {
             removed.id.as_deref(),
             moved.as_deref(),
             index as u32,
+            last as u32,
+            &self.dir.assignments,
         );
         let s = self.dir.subject_or_unknown(&removed.subject.0);
         let mut gone = None;
@@ -225,7 +233,13 @@ impl Evaluator {
                 let id = self
                     .dir
                     .ids
-                    .claim(Kind::Grant, g.id.as_deref(), || grant_hash(&g), i)?;
+                    .claim(
+                        Kind::Grant,
+                        g.id.as_deref(),
+                        || grant_hash(&g),
+                        i,
+                        &self.dir.assignments,
+                    )?;
                 g.id = Some(id);
                 self.dir.push_source(s, src);
                 self.sort_sources(s);
@@ -260,6 +274,8 @@ impl Evaluator {
             removed.id.as_deref(),
             moved.as_deref(),
             index as u32,
+            last as u32,
+            &self.dir.assignments,
         );
         let s = self.dir.subject_or_unknown(&removed.subject.0);
         if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
@@ -278,12 +294,18 @@ impl Evaluator {
 
     /// The index of the assignment with this id.
     pub fn assignment_index(&self, id: &str) -> Option<usize> {
-        self.dir.ids.index(Kind::Assignment, id).map(|i| i as usize)
+        self.dir
+            .ids
+            .index(Kind::Assignment, id, &self.dir.assignments)
+            .map(|i| i as usize)
     }
 
     /// The index of the direct grant with this id.
     pub fn grant_index(&self, id: &str) -> Option<usize> {
-        self.dir.ids.index(Kind::Grant, id).map(|i| i as usize)
+        self.dir
+            .ids
+            .index(Kind::Grant, id, &self.dir.assignments)
+            .map(|i| i as usize)
     }
 
     /// Removes the assignment with this id, returning it.

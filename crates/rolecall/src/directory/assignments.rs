@@ -5,7 +5,7 @@
 //! instead of about 300), and rebuilds the documents for export, snapshots and live updates:
 //! the same documents, field for field.
 
-use super::ids::{assignment_hash_of, generated, generated_text, IdKey, Kind};
+use super::ids::{assignment_hash_of, generated, generated_text, IdRef, Kind};
 use crate::model::{AssignmentDoc, ContextDoc, Text};
 use crate::names::IdMap;
 
@@ -129,13 +129,12 @@ impl Assignments {
     }
 
     /// Assignment `i`'s id, if it has one.
-    pub(crate) fn id(&self, i: usize) -> Option<IdKey> {
+    pub(crate) fn id_ref(&self, i: usize) -> Option<IdRef<'_>> {
         let r = self.recs.get(i)?;
         if r.n > 0 {
-            return Some(IdKey::Generated(r.hash, r.n));
+            return Some(IdRef::Generated(r.hash, r.n));
         }
-        let id = self.extra(r)?.id.as_deref()?;
-        Some(IdKey::Given(id.into()))
+        self.extra(r)?.id.as_deref().map(IdRef::Given)
     }
 
     /// Assignment `i`'s id text, if it has one.
@@ -156,28 +155,11 @@ impl Assignments {
         ))
     }
 
-    /// Gives assignment `i` the id `key`.
-    pub(super) fn set_id(&mut self, i: usize, key: IdKey) {
-        let Some(r) = self.recs.get(i) else {
-            return;
-        };
-        let mut r = *r;
-        match key {
-            IdKey::Generated(h, n) => {
-                r.hash = h;
-                r.n = n;
-            }
-            IdKey::Given(id) => {
-                // Not reached by generated ids; kept for completeness of the representation.
-                let mut extra = self.extra(&r).cloned().unwrap_or_default();
-                extra.id = Some(id.into());
-                self.extras.push(extra);
-                r.extra = (self.extras.len() - 1) as u32;
-                r.n = 0;
-            }
-        }
-        if let Some(slot) = self.recs.get_mut(i) {
-            *slot = r;
+    /// Gives assignment `i` the generated id of hash `hash` and suffix `n`.
+    pub(super) fn set_generated(&mut self, i: usize, hash: u64, n: u32) {
+        if let Some(r) = self.recs.get_mut(i) {
+            r.hash = hash;
+            r.n = n.max(1);
         }
     }
 

@@ -16,15 +16,35 @@ use crate::model::{AssignmentDoc, ContextDoc, DirectoryDoc, GrantDoc, OneOrMany}
 use crate::names::is_id;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use hashbrown::HashTable;
 use std::fmt::Write;
+use std::hash::BuildHasher;
 
 type Map = HashMap<IdKey, u32, foldhash::fast::RandomState>;
 
-/// Item id to index, for assignments and grants.
+/// Item id to index, for assignments and grants. Assignment ids are held by the assignments'
+/// store; their table holds only indexes into it (hashed by the id at that index).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ItemIds {
-    assignments: Map,
+    assignments: HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
     grants: Map,
+}
+
+/// An id, borrowed: what the assignments' table hashes and compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum IdRef<'a> {
+    Generated(u64, u32),
+    Given(&'a str),
+}
+
+impl IdRef<'_> {
+    fn of(kind: Kind, id: &str) -> IdRef<'_> {
+        match generated(kind, id) {
+            Some((h, n)) => IdRef::Generated(h, n),
+            None => IdRef::Given(id),
+        }
+    }
 }
 
 /// An item id as held in memory: a generated one (`a_` or `g_`, 16 hex digits, maybe `_n`) as
@@ -112,20 +132,39 @@ impl Kind {
 }
 
 impl ItemIds {
-    fn map(&mut self, kind: Kind) -> &mut Map {
-        match kind {
-            Kind::Assignment => &mut self.assignments,
-            Kind::Grant => &mut self.grants,
+    /// The index of the assignment with id `id` (ids as `store` holds them).
+    fn find(&self, id: IdRef<'_>, store: &Assignments) -> Option<u32> {
+        let hash = self.hasher.hash_one(id);
+        self.assignments
+            .find(hash, |&i| store.id_ref(i as usize) == Some(id))
+            .copied()
+    }
+
+    /// Records that the assignment at `index` has id `id` (`store` holds every other one's).
+    fn put(&mut self, id: IdRef<'_>, index: u32, store: &Assignments) {
+        let hasher = &self.hasher;
+        self.assignments
+            .insert_unique(hasher.hash_one(id), index, |&i| {
+                store.id_ref(i as usize).map_or(0, |r| hasher.hash_one(r))
+            });
+    }
+
+    fn taken(&self, kind: Kind, id: IdRef<'_>, store: &Assignments) -> bool {
+        match (kind, id) {
+            (Kind::Assignment, _) => self.find(id, store).is_some(),
+            (Kind::Grant, IdRef::Generated(h, n)) => {
+                self.grants.contains_key(&IdKey::Generated(h, n))
+            }
+            (Kind::Grant, IdRef::Given(s)) => self.grants.contains_key(&IdKey::Given(s.into())),
         }
     }
 
     /// The index of the item with id `id`.
-    pub(crate) fn index(&self, kind: Kind, id: &str) -> Option<u32> {
-        let map = match kind {
-            Kind::Assignment => &self.assignments,
-            Kind::Grant => &self.grants,
-        };
-        map.get(&IdKey::parse(kind, id)).copied()
+    pub(crate) fn index(&self, kind: Kind, id: &str, store: &Assignments) -> Option<u32> {
+        match kind {
+            Kind::Assignment => self.find(IdRef::of(kind, id), store),
+            Kind::Grant => self.grants.get(&IdKey::parse(kind, id)).copied(),
+        }
     }
 
     /// Checks the explicit ids of `doc`'s grants and `assignments` and fills in the missing ones.
@@ -135,30 +174,60 @@ impl ItemIds {
         errs: &mut Vec<Error>,
     ) -> ItemIds {
         let mut ids = ItemIds::default();
-        ids.map(Kind::Assignment).reserve(assignments.len());
+        ids.assignments.reserve(assignments.len(), |_| 0);
+        // An explicit id that is bad or taken is left out of the table: a later generated id
+        // must not collide with it either, so those are kept aside until ids are generated.
+        let mut refused: Vec<u32> = Vec::new();
         for i in 0..assignments.len() {
-            if let Some(key) = assignments.id(i) {
-                ids.explicit(Kind::Assignment, i, key, errs);
+            let Some(id) = assignments.id_ref(i) else {
+                continue;
+            };
+            let path = || format!("{}[{i}].id", Kind::Assignment.list());
+            if let IdRef::Given(s) = id {
+                if !is_id(s) {
+                    errs.push(bad_id(&path(), s));
+                    refused.push(i as u32);
+                    continue;
+                }
+            }
+            if ids.find(id, assignments).is_some() {
+                errs.push(duplicate(&path(), &id_text(Kind::Assignment, id)));
+                refused.push(i as u32);
+            } else {
+                ids.put(id, i as u32, assignments);
             }
         }
         for (i, g) in doc.grants.iter().enumerate() {
             if let Some(id) = g.id.as_deref() {
-                ids.explicit(Kind::Grant, i, IdKey::parse(Kind::Grant, id), errs);
+                let path = format!("{}[{i}].id", Kind::Grant.list());
+                if !is_id(id) {
+                    errs.push(bad_id(&path, id));
+                } else if ids.grants.contains_key(&IdKey::parse(Kind::Grant, id)) {
+                    errs.push(duplicate(&path, id));
+                } else {
+                    ids.grants.insert(IdKey::parse(Kind::Grant, id), i as u32);
+                }
             }
         }
+        if !refused.is_empty() {
+            // Errors are reported and the directory will not load: ids need not be generated.
+            return ids;
+        }
         for i in 0..assignments.len() {
-            if assignments.id(i).is_none() {
+            if assignments.id_ref(i).is_none() {
                 let Some(h) = assignments.hash(i) else {
                     continue;
                 };
-                let key = ids.fresh(Kind::Assignment, h);
-                ids.assignments.insert(key.clone(), i as u32);
-                assignments.set_id(i, key);
+                let n = (1u32..)
+                    .find(|&n| ids.find(IdRef::Generated(h, n), assignments).is_none())
+                    .unwrap_or(1);
+                assignments.set_generated(i, h, n);
+                ids.put(IdRef::Generated(h, n), i as u32, assignments);
             }
         }
         for (i, g) in doc.grants.iter_mut().enumerate() {
             if g.id.is_none() {
-                let key = ids.fresh(Kind::Grant, grant_hash(g));
+                let key = ids.fresh_grant(grant_hash(g));
                 g.id = Some(key.text(Kind::Grant));
                 ids.grants.insert(key, i as u32);
             }
@@ -166,72 +235,99 @@ impl ItemIds {
         ids
     }
 
-    fn explicit(&mut self, kind: Kind, i: usize, key: IdKey, errs: &mut Vec<Error>) {
-        let path = || format!("{}[{i}].id", kind.list());
-        if let IdKey::Given(id) = &key {
-            if !is_id(id) {
-                errs.push(bad_id(&path(), id));
-                return;
-            }
-        }
-        if self.map(kind).contains_key(&key) {
-            errs.push(duplicate(&path(), &key.text(kind)));
-        } else {
-            self.map(kind).insert(key, i as u32);
-        }
-    }
-
     /// The id for a new item at `index`: its explicit id when free, else a generated one.
     ///
     /// # Errors
     /// `duplicate_id` (or the id's own error) at `id`; nothing is recorded then.
+    /// (`store` is the assignments before the new one is added at `index`.)
     pub(crate) fn claim(
         &mut self,
         kind: Kind,
         explicit: Option<&str>,
         hash: impl FnOnce() -> u64,
         index: u32,
+        store: &Assignments,
     ) -> Result<String, Error> {
-        let key = match explicit {
+        let id = match explicit {
             Some(id) if !is_id(id) => return Err(bad_id("id", id)),
             Some(id) => {
-                let key = IdKey::parse(kind, id);
-                if self.map(kind).contains_key(&key) {
+                if self.taken(kind, IdRef::of(kind, id), store) {
                     return Err(duplicate("id", id));
                 }
-                key
+                id.to_owned()
             }
-            None => self.fresh(kind, hash()),
+            None => {
+                let h = hash();
+                let n = (1u32..)
+                    .find(|&n| !self.taken(kind, IdRef::Generated(h, n), store))
+                    .unwrap_or(1);
+                generated_text(kind, h, n)
+            }
         };
-        let id = key.text(kind);
-        self.map(kind).insert(key, index);
+        match kind {
+            Kind::Assignment => self.put(IdRef::of(kind, &id), index, store),
+            Kind::Grant => {
+                self.grants.insert(IdKey::parse(kind, &id), index);
+            }
+        }
         Ok(id)
     }
 
-    /// A generated id not yet taken.
-    fn fresh(&mut self, kind: Kind, hash: u64) -> IdKey {
-        let map = self.map(kind);
+    /// A generated grant id not yet taken.
+    fn fresh_grant(&self, hash: u64) -> IdKey {
         (1u32..)
             .map(|n| IdKey::Generated(hash, n))
-            .find(|id| !map.contains_key(id))
+            .find(|id| !self.grants.contains_key(id))
             .unwrap_or(IdKey::Generated(hash, 1))
     }
 
-    /// Forgets `removed` (at `index`) and records that the item `moved` now sits at `index`.
+    /// After a `swap_remove` of the item at `index` (`last` was the list's last index): forgets
+    /// `removed` and records that the item `moved` (from `last`) now sits at `index`. `store` is
+    /// the assignments after the removal.
     pub(crate) fn removed(
         &mut self,
         kind: Kind,
         removed: Option<&str>,
         moved: Option<&str>,
         index: u32,
+        last: u32,
+        store: &Assignments,
     ) {
-        let map = self.map(kind);
-        if let Some(id) = removed {
-            map.remove(&IdKey::parse(kind, id));
+        match kind {
+            Kind::Assignment => {
+                if let Some(id) = removed {
+                    let hash = self.hasher.hash_one(IdRef::of(kind, id));
+                    if let Ok(e) = self.assignments.find_entry(hash, |&i| i == index) {
+                        e.remove();
+                    }
+                }
+                if let Some(id) = moved {
+                    let id = IdRef::of(kind, id);
+                    let hash = self.hasher.hash_one(id);
+                    if let Some(slot) = self.assignments.find_mut(hash, |&i| i == last) {
+                        *slot = index;
+                    } else {
+                        self.put(id, index, store);
+                    }
+                }
+            }
+            Kind::Grant => {
+                if let Some(id) = removed {
+                    self.grants.remove(&IdKey::parse(kind, id));
+                }
+                if let Some(id) = moved {
+                    self.grants.insert(IdKey::parse(kind, id), index);
+                }
+            }
         }
-        if let Some(id) = moved {
-            map.insert(IdKey::parse(kind, id), index);
-        }
+    }
+}
+
+/// The text of an id.
+fn id_text(kind: Kind, id: IdRef<'_>) -> String {
+    match id {
+        IdRef::Generated(h, n) => generated_text(kind, h, n),
+        IdRef::Given(s) => s.to_owned(),
     }
 }
 

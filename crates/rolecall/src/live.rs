@@ -92,16 +92,13 @@ impl Evaluator {
             }
         }
         // Claimed after every check and before any change: nothing needs undoing.
-        let id =
-            self.dir
-                .ids
-                .claim(
-                    Kind::Assignment,
-                    a.id.as_deref(),
-                    || assignment_hash(&a),
-                    i,
-                    &self.dir.assignments,
-                )?;
+        let id = self.dir.ids.claim(
+            Kind::Assignment,
+            a.id.as_deref(),
+            || assignment_hash(&a),
+            i,
+            &self.dir.assignments,
+        )?;
         a.id = Some(id);
         for &c in &constrained {
             if policy
@@ -230,16 +227,13 @@ impl Evaluator {
             .compile_grant(&policy, &g, i, &|_| subject_is_key, &mut errs)
         {
             Some((s, src)) if errs.is_empty() => {
-                let id = self
-                    .dir
-                    .ids
-                    .claim(
-                        Kind::Grant,
-                        g.id.as_deref(),
-                        || grant_hash(&g),
-                        i,
-                        &self.dir.assignments,
-                    )?;
+                let id = self.dir.ids.claim(
+                    Kind::Grant,
+                    g.id.as_deref(),
+                    || grant_hash(&g),
+                    i,
+                    &self.dir.assignments,
+                )?;
                 g.id = Some(id);
                 self.dir.push_source(s, src);
                 self.sort_sources(s);

@@ -14,9 +14,10 @@ use super::assignments::Assignments;
 use crate::error::{bad_id, Error, ErrorCode};
 use crate::model::{AssignmentDoc, ContextDoc, DirectoryDoc, GrantDoc, OneOrMany};
 use crate::names::is_id;
-use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use hashbrown::HashTable;
+use sha2::{Digest, Sha256};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::hash::BuildHasher;
 
@@ -202,10 +203,13 @@ impl ItemIds {
                 let path = format!("{}[{i}].id", Kind::Grant.list());
                 if !is_id(id) {
                     errs.push(bad_id(&path, id));
-                } else if ids.grants.contains_key(&IdKey::parse(Kind::Grant, id)) {
-                    errs.push(duplicate(&path, id));
                 } else {
-                    ids.grants.insert(IdKey::parse(Kind::Grant, id), i as u32);
+                    match ids.grants.entry(IdKey::parse(Kind::Grant, id)) {
+                        Entry::Occupied(_) => errs.push(duplicate(&path, id)),
+                        Entry::Vacant(v) => {
+                            v.insert(i as u32);
+                        }
+                    }
                 }
             }
         }

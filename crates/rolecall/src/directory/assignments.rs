@@ -215,3 +215,57 @@ impl Assignments {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use crate::model::{AssignmentDoc, DirectoryDoc};
+    use crate::{Directory, Policy};
+
+    const POLICY: &str = include_str!("../../../../examples/policies/payments/policy.yaml");
+
+    /// Export rebuilds, field for field, the document as read (the assignments' ids filled in
+    /// as they were generated), through both readers and from a document: every kind of item
+    /// the store keeps aside, generated ids that collide (`_2`), an explicit id of the
+    /// generated form, and a subject written as a number.
+    #[test]
+    fn export_is_the_document_read_with_its_ids() {
+        let policy = Policy::parse(POLICY).unwrap();
+        let text = r#"{"scopes":[{"id":"org","kind":"organization"},{"id":"acme-cl","parent":"org","kind":"subtenant"}],
+          "assignments":[
+            {"subject":"carla","role":"operations","scope":"org","context":{"country":["CL","*"]}},
+            {"subject":"bob","role":"developer","scope":"acme-cl","except":["api_keys:manage"]},
+            {"subject":"sam","role":"support","scope":"org"},
+            {"subject":"sam","role":"support","scope":"org"},
+            {"id":"a_0123456789abcdef","subject":"ann","role":"support","scope":"acme-cl"},
+            {"id":"a_0123456789abcdef_7","subject":"ann","role":"product","scope":"acme-cl"},
+            {"id":"mine","subject":42,"role":"product","scope":"org"}],
+          "grants":[{"subject":"bob","permission":"refunds:view","scope":"org"}]}"#;
+        let read: DirectoryDoc = serde_json::from_str(text).unwrap();
+        for d in [
+            Directory::parse(&policy, text).unwrap(),
+            Directory::from_node(&policy, &crate::tree::parse(text).unwrap()).unwrap(),
+            Directory::from_doc(&policy, read.clone()).unwrap(),
+        ] {
+            let out = d.doc();
+            assert_eq!(out.assignments.len(), read.assignments.len());
+            for (a, b) in out.assignments.iter().zip(&read.assignments) {
+                let filled = AssignmentDoc {
+                    id: b.id.clone().or_else(|| a.id.clone()),
+                    ..b.clone()
+                };
+                assert_eq!(*a, filled);
+            }
+            let ids: Vec<_> = out
+                .assignments
+                .iter()
+                .map(|a| a.id.clone().unwrap())
+                .collect();
+            assert_eq!(ids[3], format!("{}_2", ids[2]));
+            assert_eq!(d.assignment_id(6).as_deref(), Some("mine"));
+            assert_eq!(out.assignments[6].subject.0, "42");
+            assert_eq!(out.scopes, read.scopes);
+            assert_eq!(out.grants[0].subject, read.grants[0].subject);
+        }
+    }
+}

@@ -27,20 +27,20 @@ struct Parts<'a> {
 /// API key holds only its own permissions); a malformed id is an error the item goes on with.
 fn subject_ok(
     subject: &str,
-    path: &str,
+    path: &dyn Fn() -> String,
     is_key: &dyn Fn(&str) -> bool,
     errs: &mut Vec<Error>,
 ) -> bool {
     if is_key(subject) {
         errs.push(Error::new(
             ErrorCode::InvalidValue,
-            format!("{path}.subject"),
+            format!("{}.subject", path()),
             format!("`{subject}` is an API key; keys hold only their own `permissions`"),
         ));
         return false;
     }
     if !is_id(subject) {
-        errs.push(bad_id(&format!("{path}.subject"), subject));
+        errs.push(bad_id(&format!("{}.subject", path()), subject));
     }
     true
 }
@@ -94,7 +94,7 @@ impl Directory {
         for i in 0..store.len() {
             let Some(a) = store.view(i) else { continue };
             let name = self.subjects.name(a.subject);
-            if !subject_ok(name, &format!("assignments[{i}]"), &is_key, errs) {
+            if !subject_ok(name, &|| format!("assignments[{i}]"), &is_key, errs) {
                 continue;
             }
             let parts = Parts {
@@ -128,7 +128,7 @@ impl Directory {
         is_key: &dyn Fn(&str) -> bool,
         errs: &mut Vec<Error>,
     ) -> Option<(u32, Source)> {
-        if !subject_ok(&a.subject.0, &format!("assignments[{i}]"), is_key, errs) {
+        if !subject_ok(&a.subject.0, &|| format!("assignments[{i}]"), is_key, errs) {
             return None;
         }
         let parts = Parts {
@@ -226,7 +226,7 @@ impl Directory {
         errs: &mut Vec<Error>,
     ) -> Option<(u32, Source)> {
         let path = || format!("grants[{i}]");
-        if !subject_ok(&g.subject.0, &path(), is_key, errs) {
+        if !subject_ok(&g.subject.0, &path, is_key, errs) {
             return None;
         }
         let mut p = Bits::new(policy.perm_count() as usize);

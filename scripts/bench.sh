@@ -11,13 +11,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 start=$SECONDS
 say() { printf 'bench [%ss]: %s\n' "$((SECONDS - start))" "$*" >&2; }
 
-# The run rewrites bench/results.md, but its sections "## Build measurements" (scripts/build-wasm.sh
-# cites it), "## Boundary" (bench/js/boundary.mjs, run by hand against two builds; the binding
-# cites it) and "## Module size" (the levers of issue #17, each against the build before it) are
-# measured by hand: kept aside here and put back at the end, however the run ends.
+# The run rewrites bench/results.md, but the sections whose heading says "by hand" (the build's
+# measurements, which scripts/build-wasm.sh cites; the boundary's, run against two builds; each
+# lever of the module's size and of directory loading against the build before it) are measured
+# by hand: kept aside here and put back at the end, however the run ends.
 RESULTS=bench/results.md
 KEPT="$(mktemp)"
-awk '/^## / { keep = /^## (Build measurements|Boundary|Module size)/ } keep' "$RESULTS" >"$KEPT" 2>/dev/null || true
+awk '/^## / { keep = /^## .*by hand/ } keep' "$RESULTS" >"$KEPT" 2>/dev/null || true
 restore_build_measurements() {
   if [[ -s "$KEPT" ]] && ! grep -q '^## Build measurements' "$RESULTS"; then
     { echo; cat "$KEPT"; } >>"$RESULTS"

@@ -318,10 +318,7 @@ pub fn remove_assignment_by_id(eval: &mut Evaluator, id: &str) -> Outcome<Assign
 
 /// The id of assignment `index` (given, or generated when it was added), if there is one.
 pub fn assignment_id(eval: &Evaluator, index: u32) -> Option<String> {
-    let doc = eval.directory().doc();
-    doc.assignments
-        .get(index as usize)
-        .and_then(|a| a.id.clone())
+    eval.directory().assignment_id(index as usize)
 }
 
 /// The id of direct grant `index`, if there is one.
@@ -378,7 +375,7 @@ pub fn remove_api_key(eval: &mut Evaluator, id: &str) -> Outcome<ApiKeyDoc> {
 }
 
 /// The current directory document, after every update ([`wire::DirectoryDocument`]).
-pub fn directory(eval: &Evaluator) -> &DirectoryDoc {
+pub fn directory(eval: &Evaluator) -> DirectoryDoc {
     eval.directory().doc()
 }
 

@@ -7,13 +7,15 @@
 //! collector. One allocation of the expected peak, freed at once, grows memory once; dlmalloc
 //! keeps the freed block and serves the compile's allocations from it.
 //!
-//! The factor is above the compile's own peak (about 9x the JSON text's size, natively and
-//! here): at 8x a 300,000-assignment load beside a large JS heap still ran 10 full collections
-//! (js-sdk/test/large-load.test.mjs), at 12x one. WebAssembly memory never shrinks, so the
-//! reservation is the module's footprint after the load; bench/js/large.mjs measures both.
+//! The factor is above the compile's own peak: about 3x the JSON text's size since the
+//! directory reader keeps assignments compact (it was about 9x, and 12x here, when the
+//! documents were kept: at 8x a 300,000-assignment load beside a large JS heap then still ran 10
+//! full collections, js-sdk/test/large-load.test.mjs). WebAssembly memory never shrinks, so the
+//! reservation is the module's footprint after the load (untouched pages of it are not
+//! resident); bench/js/large.mjs measures both.
 
 /// Bytes of heap reserved per byte of input text.
-const PER_INPUT_BYTE: usize = 12;
+const PER_INPUT_BYTE: usize = 4;
 /// Inputs below this size are compiled without reserving (a few grows cost nothing).
 const MIN_INPUT: usize = 1 << 20;
 

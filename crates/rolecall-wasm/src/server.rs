@@ -183,7 +183,7 @@ impl Evaluator {
     /// # Errors
     /// Never in practice.
     pub fn directory(&self) -> JsResult<String> {
-        text(ffi::directory(&self.inner))
+        text(&ffi::directory(&self.inner))
     }
 }
 

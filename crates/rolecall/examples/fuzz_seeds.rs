@@ -40,7 +40,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         )?;
         fs::write(
             corpus.join("directory").join(format!("{name}.json")),
-            serde_json::to_string_pretty(directory.doc())?,
+            serde_json::to_string_pretty(&directory.doc())?,
         )?;
         let eval = Evaluator::new(policy, directory)?;
         let subjects: Vec<String> = eval

@@ -31,7 +31,7 @@ impl Evaluator {
     pub fn can_revoke(&self, req: &AssignDoc) -> Result<Decision> {
         let role = self.role_id(&req.role)?;
         self.scope_id(&req.scope.0)?;
-        let found = self.dir.doc.assignments.iter().find(|a| {
+        let found = self.dir.assignments_of(&req.subject.0).find(|a| {
             a.subject == req.subject
                 && a.role == req.role
                 && a.scope == req.scope
@@ -63,13 +63,7 @@ impl Evaluator {
     /// # Errors
     /// As [`Evaluator::can_assign`] for the copied assignments.
     pub fn can_copy(&self, req: &CopyDoc) -> Result<Decision> {
-        for a in self
-            .dir
-            .doc
-            .assignments
-            .iter()
-            .filter(|a| a.subject == req.to)
-        {
+        for a in self.dir.assignments_of(&req.to.0) {
             let d = self.can_revoke(&AssignDoc {
                 actor: req.actor.clone(),
                 subject: a.subject.clone(),
@@ -81,16 +75,9 @@ impl Evaluator {
                 return Ok(d);
             }
         }
-        let mut state: DirectoryDoc = self.dir.doc.clone();
+        let mut state: DirectoryDoc = self.dir.doc();
         state.assignments.retain(|a| a.subject != req.to);
-        let copies: Vec<AssignmentDoc> = self
-            .dir
-            .doc
-            .assignments
-            .iter()
-            .filter(|a| a.subject == req.from)
-            .cloned()
-            .collect();
+        let copies: Vec<AssignmentDoc> = self.dir.assignments_of(&req.from.0).collect();
         for c in copies {
             let dir =
                 Directory::from_doc(&self.policy, state.clone()).map_err(crate::error::first)?;

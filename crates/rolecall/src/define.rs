@@ -96,7 +96,7 @@ impl Evaluator {
         let replaced = at < self.dir.doc.roles.len();
         let doc = DirectoryDoc {
             roles,
-            ..self.dir.doc.clone()
+            ..self.dir.doc()
         };
         self.rebuild(doc).map_err(|e| relocate(e, at))?;
         Ok(replaced)
@@ -137,7 +137,7 @@ impl Evaluator {
             )
             .with_help(format!("change `{}` first", other.id.0)));
         }
-        let held = doc.assignments.iter().filter(|a| a.role == id).count();
+        let held = self.dir.assignments.count_role(id);
         if held > 0 && !remove_assignments {
             return Err(Error::new(
                 ErrorCode::RoleInUse,
@@ -146,7 +146,7 @@ impl Evaluator {
             )
             .with_help("revoke them first, or delete the role with its assignments"));
         }
-        let mut next = doc.clone();
+        let mut next = self.dir.doc();
         let removed = next.roles.remove(at);
         next.assignments.retain(|a| a.role != id);
         self.rebuild(next)?;

@@ -86,13 +86,13 @@ fn unchanged_subjects(before: &Evaluator, after: &Evaluator) -> BTreeSet<String>
     }
     #[derive(Default, PartialEq)]
     struct Items<'a> {
-        assignments: Vec<&'a AssignmentDoc>,
+        assignments: Vec<AssignmentDoc>,
         grants: Vec<&'a GrantDoc>,
         keys: Vec<&'a ApiKeyDoc>,
     }
     fn index(e: &Evaluator) -> HashMap<String, Items<'_>> {
         let mut m: HashMap<String, Items<'_>> = HashMap::new();
-        for a in &e.dir.doc.assignments {
+        for a in e.dir.assignments.docs(&e.dir.subjects) {
             m.entry(a.subject.0.clone())
                 .or_default()
                 .assignments

@@ -41,7 +41,7 @@ impl Evaluator {
             return Ok(i);
         }
         let policy = self.policy.clone();
-        let i = self.dir.doc.assignments.len() as u32;
+        let i = self.dir.assignments.len() as u32;
         let subject_is_key = self.is_key(&a.subject.0);
         let mut errs = Vec::new();
         let compiled = self
@@ -92,10 +92,13 @@ impl Evaluator {
             }
         }
         // Claimed after every check and before any change: nothing needs undoing.
-        let id =
-            self.dir
-                .ids
-                .claim(Kind::Assignment, a.id.as_deref(), || assignment_hash(&a), i)?;
+        let id = self.dir.ids.claim(
+            Kind::Assignment,
+            a.id.as_deref(),
+            || assignment_hash(&a),
+            i,
+            &self.dir.assignments,
+        )?;
         a.id = Some(id);
         for &c in &constrained {
             if policy
@@ -111,7 +114,7 @@ impl Evaluator {
         }
         self.dir.push_source(s, src);
         self.sort_sources(s);
-        self.dir.doc.assignments.push(a);
+        self.dir.assignments.push(a, s);
         Ok(i as usize)
     }
 
@@ -122,15 +125,10 @@ impl Evaluator {
         info.sources.iter().find_map(|src| match src.origin {
             Origin::Assignment(i) => {
                 let i = i as usize;
-                let held = self.dir.doc.assignments.get(i)?;
+                let held = self.dir.assignment(i)?;
                 let same = match &a.id {
-                    Some(_) => held == a,
-                    None => {
-                        AssignmentDoc {
-                            id: None,
-                            ..held.clone()
-                        } == *a
-                    }
+                    Some(_) => held == *a,
+                    None => AssignmentDoc { id: None, ..held } == *a,
                 };
                 same.then_some(i)
             }
@@ -146,22 +144,26 @@ impl Evaluator {
         self.check_live()?;
         let last = self
             .dir
-            .doc
             .assignments
             .len()
             .checked_sub(1)
             .filter(|l| index <= *l)
             .ok_or_else(|| out_of_range("assignment", index))?;
-        let removed = self.dir.doc.assignments.swap_remove(index);
+        let removed = self
+            .dir
+            .assignments
+            .swap_remove(index, &self.dir.subjects)
+            .ok_or_else(|| out_of_range("assignment", index))?;
         let moved = (index != last)
-            .then(|| self.dir.doc.assignments.get(index))
-            .flatten()
-            .and_then(|a| a.id.clone());
+            .then(|| self.dir.assignments.id_text(index))
+            .flatten();
         self.dir.ids.removed(
             Kind::Assignment,
             removed.id.as_deref(),
             moved.as_deref(),
             index as u32,
+            last as u32,
+            &self.dir.assignments,
         );
         let s = self.dir.subject_or_unknown(&removed.subject.0);
         let mut gone = None;
@@ -202,10 +204,9 @@ impl Evaluator {
                 Origin::Assignment(last as u32),
                 Origin::Assignment(index as u32),
                 self.dir
-                    .doc
                     .assignments
-                    .get(index)
-                    .map(|a| a.subject.0.clone()),
+                    .subject(index)
+                    .map(|s| self.dir.subjects.name(s).to_owned()),
             );
         }
         Ok(removed)
@@ -226,10 +227,13 @@ impl Evaluator {
             .compile_grant(&policy, &g, i, &|_| subject_is_key, &mut errs)
         {
             Some((s, src)) if errs.is_empty() => {
-                let id = self
-                    .dir
-                    .ids
-                    .claim(Kind::Grant, g.id.as_deref(), || grant_hash(&g), i)?;
+                let id = self.dir.ids.claim(
+                    Kind::Grant,
+                    g.id.as_deref(),
+                    || grant_hash(&g),
+                    i,
+                    &self.dir.assignments,
+                )?;
                 g.id = Some(id);
                 self.dir.push_source(s, src);
                 self.sort_sources(s);
@@ -264,6 +268,8 @@ impl Evaluator {
             removed.id.as_deref(),
             moved.as_deref(),
             index as u32,
+            last as u32,
+            &self.dir.assignments,
         );
         let s = self.dir.subject_or_unknown(&removed.subject.0);
         if let Some(info) = self.dir.subject_info.get_mut(s as usize) {
@@ -282,12 +288,18 @@ impl Evaluator {
 
     /// The index of the assignment with this id.
     pub fn assignment_index(&self, id: &str) -> Option<usize> {
-        self.dir.ids.assignments.get(id).map(|&i| i as usize)
+        self.dir
+            .ids
+            .index(Kind::Assignment, id, &self.dir.assignments)
+            .map(|i| i as usize)
     }
 
     /// The index of the direct grant with this id.
     pub fn grant_index(&self, id: &str) -> Option<usize> {
-        self.dir.ids.grants.get(id).map(|&i| i as usize)
+        self.dir
+            .ids
+            .index(Kind::Grant, id, &self.dir.assignments)
+            .map(|i| i as usize)
     }
 
     /// Removes the assignment with this id, returning it.

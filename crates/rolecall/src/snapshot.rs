@@ -203,8 +203,8 @@ impl Evaluator {
         for src in own {
             match src.origin {
                 Origin::Assignment(i) => {
-                    if let Some(a) = doc.assignments.get(i as usize) {
-                        assignments.push((i as usize, a.clone()));
+                    if let Some(a) = d.assignment(i as usize) {
+                        assignments.push((i as usize, a));
                     }
                 }
                 Origin::Grant(i) => {

@@ -205,9 +205,8 @@ impl Evaluator {
         // The document first: most assignments have no `except`, and this costs no set compare.
         if self
             .dir
-            .doc
             .assignments
-            .get(i as usize)
+            .view(i as usize)
             .is_none_or(|a| a.except.is_empty())
         {
             return None;

@@ -456,7 +456,7 @@ fn defining_live_then_assigning_and_a_refused_edit_changes_nothing() {
         (err.code, err.path.as_str()),
         (ErrorCode::RoleOutOfScope, "roles[1].includes[0]")
     );
-    assert_eq!(e.directory().doc(), &before);
+    assert_eq!(e.directory().doc(), before);
     let err = e
         .define_role(role("x", "acme", &[("nope", &["view"])]))
         .unwrap_err();

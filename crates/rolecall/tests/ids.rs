@@ -67,7 +67,7 @@ fn missing_ids_are_generated_from_the_content_and_are_the_same_on_every_load() {
     let grant = e.directory().doc().grants[0].id.clone().unwrap();
     assert!(grant.starts_with("g_"), "{grant}");
     // The JSON export, loaded again, keeps every id.
-    let json = serde_json::to_string(e.directory().doc()).unwrap();
+    let json = serde_json::to_string(&e.directory().doc()).unwrap();
     assert_eq!(ids(&Evaluator::from_text(&p, &json).unwrap()), first);
 }
 

@@ -10,17 +10,103 @@
 //! ... is appended. (Fed to the hasher directly: generating 100k ids costs no allocation but the
 //! id itself.)
 
+use super::assignments::Assignments;
 use crate::error::{bad_id, Error, ErrorCode};
 use crate::model::{AssignmentDoc, ContextDoc, DirectoryDoc, GrantDoc, OneOrMany};
 use crate::names::is_id;
+use hashbrown::HashTable;
 use sha2::{Digest, Sha256};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::fmt::Write;
+use std::hash::BuildHasher;
 
-/// Item id to index, for assignments and grants.
+type Map = HashMap<IdKey, u32, foldhash::fast::RandomState>;
+
+/// Item id to index, for assignments and grants. Assignment ids are held by the assignments'
+/// store; their table holds only indexes into it (hashed by the id at that index).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ItemIds {
-    pub assignments: HashMap<String, u32>,
-    pub grants: HashMap<String, u32>,
+    assignments: HashTable<u32>,
+    hasher: foldhash::fast::RandomState,
+    grants: Map,
+}
+
+/// An id, borrowed: what the assignments' table hashes and compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum IdRef<'a> {
+    Generated(u64, u32),
+    Given(&'a str),
+}
+
+impl IdRef<'_> {
+    fn of(kind: Kind, id: &str) -> IdRef<'_> {
+        match generated(kind, id) {
+            Some((h, n)) => IdRef::Generated(h, n),
+            None => IdRef::Given(id),
+        }
+    }
+}
+
+/// An item id as held in memory: a generated one (`a_` or `g_`, 16 hex digits, maybe `_n`) as
+/// its hash and suffix, any other as its text. A million generated ids then take 12 bytes each
+/// instead of a string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum IdKey {
+    /// The hash and the suffix (1: none, else `_n`).
+    Generated(u64, u32),
+    Given(Box<str>),
+}
+
+impl IdKey {
+    /// The key of `id` in `kind`'s list: generated when it is exactly that form.
+    pub(crate) fn parse(kind: Kind, id: &str) -> IdKey {
+        match generated(kind, id) {
+            Some((h, n)) => IdKey::Generated(h, n),
+            None => IdKey::Given(id.into()),
+        }
+    }
+
+    /// The id's text.
+    pub(crate) fn text(&self, kind: Kind) -> String {
+        match self {
+            IdKey::Generated(h, n) => generated_text(kind, *h, *n),
+            IdKey::Given(s) => s.to_string(),
+        }
+    }
+}
+
+/// The text of a generated id.
+pub(crate) fn generated_text(kind: Kind, hash: u64, n: u32) -> String {
+    let mut s = format!("{}{hash:016x}", kind.prefix());
+    if n > 1 {
+        let _ = write!(s, "_{n}");
+    }
+    s
+}
+
+/// The hash and suffix of a generated id of `kind` (exactly the form [`generated_text`]
+/// writes), or none.
+pub(crate) fn generated(kind: Kind, id: &str) -> Option<(u64, u32)> {
+    let rest = id.strip_prefix(kind.prefix())?;
+    let hex = rest.get(..16)?;
+    if !hex
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return None;
+    }
+    let h = u64::from_str_radix(hex, 16).ok()?;
+    let tail = rest.get(16..)?;
+    if tail.is_empty() {
+        return Some((h, 1));
+    }
+    let digits = tail.strip_prefix('_')?;
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = digits.parse().ok()?;
+    (n >= 2).then_some((h, n))
 }
 
 /// Which list an id belongs to.
@@ -47,103 +133,205 @@ impl Kind {
 }
 
 impl ItemIds {
-    fn map(&mut self, kind: Kind) -> &mut HashMap<String, u32> {
-        match kind {
-            Kind::Assignment => &mut self.assignments,
-            Kind::Grant => &mut self.grants,
+    /// The index of the assignment with id `id` (ids as `store` holds them).
+    fn find(&self, id: IdRef<'_>, store: &Assignments) -> Option<u32> {
+        let hash = self.hasher.hash_one(id);
+        self.assignments
+            .find(hash, |&i| store.id_ref(i as usize) == Some(id))
+            .copied()
+    }
+
+    /// Records that the assignment at `index` has id `id` (`store` holds every other one's).
+    fn put(&mut self, id: IdRef<'_>, index: u32, store: &Assignments) {
+        let hasher = &self.hasher;
+        self.assignments
+            .insert_unique(hasher.hash_one(id), index, |&i| {
+                store.id_ref(i as usize).map_or(0, |r| hasher.hash_one(r))
+            });
+    }
+
+    fn taken(&self, kind: Kind, id: IdRef<'_>, store: &Assignments) -> bool {
+        match (kind, id) {
+            (Kind::Assignment, _) => self.find(id, store).is_some(),
+            (Kind::Grant, IdRef::Generated(h, n)) => {
+                self.grants.contains_key(&IdKey::Generated(h, n))
+            }
+            (Kind::Grant, IdRef::Given(s)) => self.grants.contains_key(&IdKey::Given(s.into())),
         }
     }
 
-    /// Checks the explicit ids of `doc` and fills in the missing ones.
-    pub(crate) fn assign(doc: &mut DirectoryDoc, errs: &mut Vec<Error>) -> ItemIds {
+    /// The index of the item with id `id`.
+    pub(crate) fn index(&self, kind: Kind, id: &str, store: &Assignments) -> Option<u32> {
+        match kind {
+            Kind::Assignment => self.find(IdRef::of(kind, id), store),
+            Kind::Grant => self.grants.get(&IdKey::parse(kind, id)).copied(),
+        }
+    }
+
+    /// Checks the explicit ids of `doc`'s grants and `assignments` and fills in the missing ones.
+    pub(crate) fn assign(
+        doc: &mut DirectoryDoc,
+        assignments: &mut Assignments,
+        errs: &mut Vec<Error>,
+    ) -> ItemIds {
         let mut ids = ItemIds::default();
-        let explicit_a = doc.assignments.iter().map(|a| a.id.as_deref());
-        ids.explicit(Kind::Assignment, explicit_a, errs);
-        let explicit_g = doc.grants.iter().map(|g| g.id.as_deref());
-        ids.explicit(Kind::Grant, explicit_g, errs);
-        for (i, a) in doc.assignments.iter_mut().enumerate() {
-            if a.id.is_none() {
-                let id = ids.fresh(Kind::Assignment, assignment_hash(a));
-                ids.assignments.insert(id.clone(), i as u32);
-                a.id = Some(id);
+        ids.assignments.reserve(assignments.len(), |_| 0);
+        // An explicit id that is bad or taken is left out of the table: a later generated id
+        // must not collide with it either, so those are kept aside until ids are generated.
+        let mut refused: Vec<u32> = Vec::new();
+        for i in 0..assignments.len() {
+            let Some(id) = assignments.id_ref(i) else {
+                continue;
+            };
+            let path = || format!("{}[{i}].id", Kind::Assignment.list());
+            if let IdRef::Given(s) = id {
+                if !is_id(s) {
+                    errs.push(bad_id(&path(), s));
+                    refused.push(i as u32);
+                    continue;
+                }
+            }
+            if ids.find(id, assignments).is_some() {
+                errs.push(duplicate(&path(), &id_text(Kind::Assignment, id)));
+                refused.push(i as u32);
+            } else {
+                ids.put(id, i as u32, assignments);
+            }
+        }
+        for (i, g) in doc.grants.iter().enumerate() {
+            if let Some(id) = g.id.as_deref() {
+                let path = format!("{}[{i}].id", Kind::Grant.list());
+                if !is_id(id) {
+                    errs.push(bad_id(&path, id));
+                } else {
+                    match ids.grants.entry(IdKey::parse(Kind::Grant, id)) {
+                        Entry::Occupied(_) => errs.push(duplicate(&path, id)),
+                        Entry::Vacant(v) => {
+                            v.insert(i as u32);
+                        }
+                    }
+                }
+            }
+        }
+        if !refused.is_empty() {
+            // Errors are reported and the directory will not load: ids need not be generated.
+            return ids;
+        }
+        for i in 0..assignments.len() {
+            if assignments.id_ref(i).is_none() {
+                let Some(h) = assignments.hash(i) else {
+                    continue;
+                };
+                let n = (1u32..)
+                    .find(|&n| ids.find(IdRef::Generated(h, n), assignments).is_none())
+                    .unwrap_or(1);
+                assignments.set_generated(i, h, n);
+                ids.put(IdRef::Generated(h, n), i as u32, assignments);
             }
         }
         for (i, g) in doc.grants.iter_mut().enumerate() {
             if g.id.is_none() {
-                let id = ids.fresh(Kind::Grant, grant_hash(g));
-                ids.grants.insert(id.clone(), i as u32);
-                g.id = Some(id);
+                let key = ids.fresh_grant(grant_hash(g));
+                g.id = Some(key.text(Kind::Grant));
+                ids.grants.insert(key, i as u32);
             }
         }
         ids
-    }
-
-    fn explicit<'a>(
-        &mut self,
-        kind: Kind,
-        items: impl Iterator<Item = Option<&'a str>>,
-        errs: &mut Vec<Error>,
-    ) {
-        for (i, id) in items.enumerate() {
-            let Some(id) = id else { continue };
-            let path = format!("{}[{i}].id", kind.list());
-            if !is_id(id) {
-                errs.push(bad_id(&path, id));
-            } else if self.map(kind).insert(id.to_owned(), i as u32).is_some() {
-                errs.push(duplicate(&path, id));
-            }
-        }
     }
 
     /// The id for a new item at `index`: its explicit id when free, else a generated one.
     ///
     /// # Errors
     /// `duplicate_id` (or the id's own error) at `id`; nothing is recorded then.
+    /// (`store` is the assignments before the new one is added at `index`.)
     pub(crate) fn claim(
         &mut self,
         kind: Kind,
         explicit: Option<&str>,
-        hash: impl FnOnce() -> String,
+        hash: impl FnOnce() -> u64,
         index: u32,
+        store: &Assignments,
     ) -> Result<String, Error> {
         let id = match explicit {
             Some(id) if !is_id(id) => return Err(bad_id("id", id)),
-            Some(id) if self.map(kind).contains_key(id) => return Err(duplicate("id", id)),
-            Some(id) => id.to_owned(),
-            None => self.fresh(kind, hash()),
+            Some(id) => {
+                if self.taken(kind, IdRef::of(kind, id), store) {
+                    return Err(duplicate("id", id));
+                }
+                id.to_owned()
+            }
+            None => {
+                let h = hash();
+                let n = (1u32..)
+                    .find(|&n| !self.taken(kind, IdRef::Generated(h, n), store))
+                    .unwrap_or(1);
+                generated_text(kind, h, n)
+            }
         };
-        self.map(kind).insert(id.clone(), index);
+        match kind {
+            Kind::Assignment => self.put(IdRef::of(kind, &id), index, store),
+            Kind::Grant => {
+                self.grants.insert(IdKey::parse(kind, &id), index);
+            }
+        }
         Ok(id)
     }
 
-    /// A generated id not yet taken.
-    fn fresh(&mut self, kind: Kind, hash: String) -> String {
-        let base = format!("{}{hash}", kind.prefix());
-        let map = self.map(kind);
-        if !map.contains_key(&base) {
-            return base;
-        }
-        (2u32..)
-            .map(|n| format!("{base}_{n}"))
-            .find(|id| !map.contains_key(id))
-            .unwrap_or(base)
+    /// A generated grant id not yet taken.
+    fn fresh_grant(&self, hash: u64) -> IdKey {
+        (1u32..)
+            .map(|n| IdKey::Generated(hash, n))
+            .find(|id| !self.grants.contains_key(id))
+            .unwrap_or(IdKey::Generated(hash, 1))
     }
 
-    /// Forgets `removed` (at `index`) and records that the item `moved` now sits at `index`.
+    /// After a `swap_remove` of the item at `index` (`last` was the list's last index): forgets
+    /// `removed` and records that the item `moved` (from `last`) now sits at `index`. `store` is
+    /// the assignments after the removal.
     pub(crate) fn removed(
         &mut self,
         kind: Kind,
         removed: Option<&str>,
         moved: Option<&str>,
         index: u32,
+        last: u32,
+        store: &Assignments,
     ) {
-        let map = self.map(kind);
-        if let Some(id) = removed {
-            map.remove(id);
+        match kind {
+            Kind::Assignment => {
+                if let Some(id) = removed {
+                    let hash = self.hasher.hash_one(IdRef::of(kind, id));
+                    if let Ok(e) = self.assignments.find_entry(hash, |&i| i == index) {
+                        e.remove();
+                    }
+                }
+                if let Some(id) = moved {
+                    let id = IdRef::of(kind, id);
+                    let hash = self.hasher.hash_one(id);
+                    if let Some(slot) = self.assignments.find_mut(hash, |&i| i == last) {
+                        *slot = index;
+                    } else {
+                        self.put(id, index, store);
+                    }
+                }
+            }
+            Kind::Grant => {
+                if let Some(id) = removed {
+                    self.grants.remove(&IdKey::parse(kind, id));
+                }
+                if let Some(id) = moved {
+                    self.grants.insert(IdKey::parse(kind, id), index);
+                }
+            }
         }
-        if let Some(id) = moved {
-            map.insert(id.to_owned(), index);
-        }
+    }
+}
+
+/// The text of an id.
+fn id_text(kind: Kind, id: IdRef<'_>) -> String {
+    match id {
+        IdRef::Generated(h, n) => generated_text(kind, h, n),
+        IdRef::Given(s) => s.to_owned(),
     }
 }
 
@@ -156,13 +344,24 @@ fn duplicate(path: &str, id: &str) -> Error {
 }
 
 /// 16 hex digits of the SHA-256 of the assignment's fields (see the module's comment).
-pub(crate) fn assignment_hash(a: &AssignmentDoc) -> String {
+pub(crate) fn assignment_hash(a: &AssignmentDoc) -> u64 {
+    assignment_hash_of(&a.subject.0, &a.role, &a.scope.0, &a.context, &a.except)
+}
+
+/// [`assignment_hash`] of an assignment's fields.
+pub(crate) fn assignment_hash_of(
+    subject: &str,
+    role: &str,
+    scope: &str,
+    context: &ContextDoc,
+    except: &[String],
+) -> u64 {
     let mut h = Sha256::new();
-    for field in [&a.subject.0, &a.role, &a.scope.0] {
+    for field in [subject, role, scope] {
         field_into(&mut h, field);
     }
-    context_into(&mut h, &a.context);
-    let mut except: Vec<&String> = a.except.iter().collect();
+    context_into(&mut h, context);
+    let mut except: Vec<&String> = except.iter().collect();
     crate::sorting::sort(&mut except);
     for e in except {
         field_into(&mut h, e);
@@ -171,7 +370,7 @@ pub(crate) fn assignment_hash(a: &AssignmentDoc) -> String {
 }
 
 /// 16 hex digits of the SHA-256 of the grant's fields (see the module's comment).
-pub(crate) fn grant_hash(g: &GrantDoc) -> String {
+pub(crate) fn grant_hash(g: &GrantDoc) -> u64 {
     let what = g
         .permission
         .as_deref()
@@ -209,10 +408,10 @@ fn context_into(h: &mut Sha256, c: &ContextDoc) {
     h.update([1u8]);
 }
 
-fn short(h: Sha256) -> String {
-    h.finalize()
-        .iter()
+/// The first 8 bytes of the digest, big-endian: written as 16 hex digits, the id's hash.
+fn short(h: Sha256) -> u64 {
+    let d = h.finalize();
+    d.iter()
         .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        .fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
 }

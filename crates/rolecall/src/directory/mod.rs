@@ -3,6 +3,8 @@
 //! deduplicated bitset arenas. This module holds the [`Directory`] and loading it, which
 //! validates everything SPEC section 2 lists for a directory against its policy:
 //!
+//! - `reader`: reading a directory, each assignment straight into `assignments`, the compact
+//!   store the directory keeps instead of the assignment documents;
 //! - `scopes`: the scope tree as an Euler tour (ancestry is two integer comparisons);
 //! - `sources`: assignments, grants and API keys compiled into sources;
 //! - `roles`: custom roles, compiled into the policy the directory decides with;
@@ -10,13 +12,16 @@
 //! - `constraints`: `max_holders`, `assignable_at`, `exclusive_roles` (shared with live updates
 //!   and administration).
 
+mod assignments;
 mod constraints;
 mod ids;
 mod interning;
+mod reader;
 mod roles;
 mod scopes;
 mod sources;
 
+pub(crate) use assignments::Assignments;
 pub(crate) use constraints::{conflict_in, exclusive_error, max_error};
 pub(crate) use ids::{assignment_hash, grant_hash, ItemIds, Kind};
 pub(crate) use interning::{DimRule, Interner, NO_CONTEXT};
@@ -27,11 +32,12 @@ pub(crate) use sources::{Origin, Source, NO_ROLE};
 use crate::bitset::SetArena;
 use crate::error::{first, over_limit, unknown, Error, ErrorCode, Result};
 use crate::limits;
-use crate::model::{DirectoryDoc, SubjectKind};
+use crate::model::{AssignmentDoc, DirectoryDoc, SubjectKind};
 use crate::names::IdMap;
 use crate::policy::{Policy, PolicyIdentity};
 use crate::time::Timestamp;
 use crate::tree::{self, Node};
+use reader::DirectoryInput;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -74,7 +80,10 @@ pub(crate) struct KeyInfo {
 pub struct Directory {
     /// The policy it was compiled for (its document and hash).
     pub(crate) policy: Arc<PolicyIdentity>,
+    /// The document but its assignments (always empty here: see `assignments`).
     pub(crate) doc: DirectoryDoc,
+    /// The assignments, compact (their subjects are indexes into `subjects`).
+    pub(crate) assignments: Assignments,
     pub(crate) scopes: Scopes,
     pub(crate) subjects: IdMap,
     pub(crate) subject_info: Vec<SubjectInfo>,
@@ -115,8 +124,8 @@ impl Directory {
         tree::check_size(text).map_err(|e| vec![e])?;
         #[cfg(feature = "fast-json")]
         if text.trim_start().starts_with('{') {
-            if let Ok(d) = serde_json::from_str::<DirectoryDoc>(text) {
-                return Self::from_doc(policy, d).map_err(|errs| match tree::parse(text) {
+            if let Ok(d) = serde_json::from_str::<DirectoryInput>(text) {
+                return Self::compile(policy, d, None).map_err(|errs| match tree::parse(text) {
                     Ok(node) => errs.into_iter().map(|e| node.place(e)).collect(),
                     Err(_) => errs,
                 });
@@ -127,8 +136,9 @@ impl Directory {
     }
 
     pub(crate) fn from_node(policy: &Policy, node: &Node) -> Result<Directory, Vec<Error>> {
-        let d: DirectoryDoc = crate::de::from_node(node).map_err(|e| vec![e])?;
-        Self::from_doc(policy, d).map_err(|errs| errs.into_iter().map(|e| node.place(e)).collect())
+        let d: DirectoryInput = crate::de::from_node(node).map_err(|e| vec![e])?;
+        Self::compile(policy, d, None)
+            .map_err(|errs| errs.into_iter().map(|e| node.place(e)).collect())
     }
 
     /// Compiles a directory document against `policy`.
@@ -136,7 +146,7 @@ impl Directory {
     /// # Errors
     /// Every validation error, each with its path.
     pub fn from_doc(policy: &Policy, d: DirectoryDoc) -> Result<Directory, Vec<Error>> {
-        Self::compile(policy, d, None)
+        Self::compile(policy, d.into(), None)
     }
 
     /// Compiles `d` as [`Directory::from_doc`] does, keeping the subject handles of `previous`
@@ -147,18 +157,22 @@ impl Directory {
         d: DirectoryDoc,
         previous: &Directory,
     ) -> Result<Directory, Vec<Error>> {
-        Self::compile(policy, d, Some(previous))
+        Self::compile(policy, d.into(), Some(previous))
     }
 
     fn compile(
         policy: &Policy,
-        mut d: DirectoryDoc,
+        input: DirectoryInput,
         previous: Option<&Directory>,
     ) -> Result<Directory, Vec<Error>> {
+        let DirectoryInput {
+            doc: mut d,
+            assignments: mut store,
+        } = input;
         let mut errs = Vec::new();
         for (what, n) in [
             ("scopes", d.scopes.len()),
-            ("assignments", d.assignments.len()),
+            ("assignments", store.len()),
             ("grants", d.grants.len()),
             ("api_keys", d.api_keys.len()),
         ] {
@@ -166,7 +180,7 @@ impl Directory {
                 return Err(vec![e]);
             }
         }
-        let ids = ItemIds::assign(&mut d, &mut errs);
+        let ids = ItemIds::assign(&mut d, &mut store, &mut errs);
         let scopes = build_scopes(&d, &mut errs, true);
         let before = errs.len();
         let custom = with_custom_roles(policy, &d.roles, &scopes, true, &mut errs).map(Arc::new);
@@ -175,11 +189,12 @@ impl Directory {
             return Err(errs);
         }
         let policy = custom.as_deref().unwrap_or(policy);
-        let mut dir = Directory::empty(policy, scopes, d);
+        let input = DirectoryInput {
+            doc: d,
+            assignments: store,
+        };
+        let mut dir = Directory::with_input(policy, scopes, input, previous);
         dir.custom = custom.clone();
-        for name in previous.iter().flat_map(|p| p.subjects.names()) {
-            dir.subject(name);
-        }
         dir.ids = ids;
         dir.resolve_forbid_scopes(policy, &mut errs, true);
         dir.build_sources(policy, &mut errs);
@@ -193,10 +208,23 @@ impl Directory {
         }
     }
 
+    /// A directory of `doc` with no sources compiled yet (see [`Directory::build_sources`]).
     pub(crate) fn empty(policy: &Policy, scopes: Scopes, doc: DirectoryDoc) -> Directory {
-        Directory {
+        Self::with_input(policy, scopes, doc.into(), None)
+    }
+
+    /// A directory of `input` with no sources compiled yet, whose subjects are `previous`'s
+    /// (when given), in order, and then those the assignments name.
+    fn with_input(
+        policy: &Policy,
+        scopes: Scopes,
+        input: DirectoryInput,
+        previous: Option<&Directory>,
+    ) -> Directory {
+        let mut dir = Directory {
             policy: Arc::clone(&policy.identity),
-            doc,
+            doc: input.doc,
+            assignments: Assignments::default(),
             scopes,
             subjects: IdMap::default(),
             subject_info: Vec::new(),
@@ -210,12 +238,60 @@ impl Directory {
             holders: HashMap::new(),
             custom: None,
             ids: ItemIds::default(),
+        };
+        for name in previous.iter().flat_map(|p| p.subjects.names()) {
+            dir.subject(name);
+        }
+        dir.adopt(input.assignments);
+        dir
+    }
+
+    /// The directory as a document (rebuilt from the compiled form: the same document, field
+    /// for field, as the one loaded and then updated).
+    pub fn doc(&self) -> DirectoryDoc {
+        DirectoryDoc {
+            assignments: self.assignments.docs(&self.subjects).collect(),
+            ..self.doc.clone()
         }
     }
 
-    /// The directory as a document.
-    pub fn doc(&self) -> &DirectoryDoc {
-        &self.doc
+    /// The id of assignment `i` (given, or generated when it was loaded or added).
+    pub fn assignment_id(&self, i: usize) -> Option<String> {
+        self.assignments.id_text(i)
+    }
+
+    /// Assignment `i` as a document.
+    pub(crate) fn assignment(&self, i: usize) -> Option<AssignmentDoc> {
+        self.assignments.get(i, &self.subjects)
+    }
+
+    /// The assignments of subject `subject`, in order, as documents.
+    pub(crate) fn assignments_of(&self, subject: &str) -> impl Iterator<Item = AssignmentDoc> + '_ {
+        let s = self.subjects.get(subject);
+        (0..self.assignments.len())
+            .filter(move |&i| s.is_some() && self.assignments.subject(i) == s)
+            .filter_map(|i| self.assignment(i))
+    }
+
+    /// Takes the assignments read, with their subjects: the store's subject names become the
+    /// directory's (moved when the directory knows none yet, else renumbered after its own).
+    fn adopt(&mut self, mut store: Assignments) {
+        if self.subjects.is_empty() {
+            self.subjects = std::mem::take(&mut store.subjects);
+            self.subject_info = vec![
+                SubjectInfo {
+                    kind: SubjectKind::User,
+                    sources: Vec::new(),
+                    key: NO_KEY,
+                };
+                self.subjects.len()
+            ];
+        } else {
+            let read = std::mem::take(&mut store.subjects);
+            let map: Vec<u32> = read.names().map(|n| self.subject(n)).collect();
+            store.renumber_subjects(&map);
+        }
+        self.assignments = store;
     }
 
     /// The policy an evaluator decides with: `given` (the policy the directory was compiled
@@ -307,6 +383,13 @@ impl Directory {
 
     pub(crate) fn push_source(&mut self, subject: u32, src: Source) {
         if let Some(info) = self.subject_info.get_mut(subject as usize) {
+            // Most subjects hold one or two sources: grow 1, 2, 4, ... rather than from 4
+            // (`Vec`'s first step), which in a directory of a million subjects with one
+            // assignment each would be about 100 MB of unused capacity.
+            let n = info.sources.len();
+            if n == info.sources.capacity() {
+                info.sources.reserve_exact(n.max(1));
+            }
             info.sources.push(src);
         }
     }

@@ -5,7 +5,7 @@
 use super::Directory;
 use crate::bitset::{Bits, SetId};
 use crate::error::{bad_id, unknown, Error, ErrorCode};
-use crate::model::{ApiKeyDoc, AssignmentDoc, GrantDoc, SubjectKind};
+use crate::model::{ApiKeyDoc, AssignmentDoc, ContextDoc, GrantDoc, SubjectKind};
 use crate::names::is_id;
 use crate::policy::Policy;
 use crate::time::Timestamp;
@@ -14,6 +14,36 @@ use std::collections::HashMap;
 use super::interning::{sets_limit, NO_CONTEXT};
 use super::scopes::Subtree;
 use super::KeyInfo;
+
+/// An assignment's fields but its subject, borrowed from a document or the compact store.
+struct Parts<'a> {
+    role: &'a str,
+    scope: &'a str,
+    context: &'a ContextDoc,
+    except: &'a [String],
+}
+
+/// Checks an item's subject (`path` is the item's): false when the item cannot be compiled (an
+/// API key holds only its own permissions); a malformed id is an error the item goes on with.
+fn subject_ok(
+    subject: &str,
+    path: &dyn Fn() -> String,
+    is_key: &dyn Fn(&str) -> bool,
+    errs: &mut Vec<Error>,
+) -> bool {
+    if is_key(subject) {
+        errs.push(Error::new(
+            ErrorCode::InvalidValue,
+            format!("{}.subject", path()),
+            format!("`{subject}` is an API key; keys hold only their own `permissions`"),
+        ));
+        return false;
+    }
+    if !is_id(subject) {
+        errs.push(bad_id(&format!("{}.subject", path()), subject));
+    }
+    true
+}
 
 /// The role of a source that is not an assignment (a direct grant, an API key).
 pub(crate) const NO_ROLE: u32 = u32::MAX;
@@ -60,11 +90,24 @@ impl Directory {
             }
         }
         let is_key = |id: &str| key_ids.contains_key(id);
-        for (i, a) in doc.assignments.iter().enumerate() {
-            if let Some((s, src)) = self.compile_assignment(policy, a, i as u32, &is_key, errs) {
-                self.push_source(s, src);
+        let store = std::mem::take(&mut self.assignments);
+        for i in 0..store.len() {
+            let Some(a) = store.view(i) else { continue };
+            let name = self.subjects.name(a.subject);
+            if !subject_ok(name, &|| format!("assignments[{i}]"), &is_key, errs) {
+                continue;
+            }
+            let parts = Parts {
+                role: a.role,
+                scope: a.scope,
+                context: a.context,
+                except: a.except,
+            };
+            if let Some(src) = self.compile_assignment_parts(policy, &parts, i as u32, errs) {
+                self.push_source(a.subject, src);
             }
         }
+        self.assignments = store;
         for (i, g) in doc.grants.iter().enumerate() {
             if let Some((s, src)) = self.compile_grant(policy, g, i as u32, &is_key, errs) {
                 self.push_source(s, src);
@@ -85,38 +128,46 @@ impl Directory {
         is_key: &dyn Fn(&str) -> bool,
         errs: &mut Vec<Error>,
     ) -> Option<(u32, Source)> {
-        let path = || format!("assignments[{i}]");
-        if is_key(&a.subject.0) {
-            errs.push(Error::new(
-                ErrorCode::InvalidValue,
-                format!("{}.subject", path()),
-                format!(
-                    "`{}` is an API key; keys hold only their own `permissions`",
-                    a.subject.0
-                ),
-            ));
+        if !subject_ok(&a.subject.0, &|| format!("assignments[{i}]"), is_key, errs) {
             return None;
         }
-        if !is_id(&a.subject.0) {
-            errs.push(bad_id(&format!("{}.subject", path()), &a.subject.0));
-        }
-        let Some(role) = policy.role_ix.get(&a.role) else {
+        let parts = Parts {
+            role: &a.role,
+            scope: &a.scope.0,
+            context: &a.context,
+            except: &a.except,
+        };
+        let src = self.compile_assignment_parts(policy, &parts, i, errs)?;
+        Some((self.subject(&a.subject.0), src))
+    }
+
+    /// Compiles assignment `i`'s role, scope, context and `except` (its subject checked by
+    /// [`subject_ok`]).
+    fn compile_assignment_parts(
+        &mut self,
+        policy: &Policy,
+        a: &Parts<'_>,
+        i: u32,
+        errs: &mut Vec<Error>,
+    ) -> Option<Source> {
+        let path = || format!("assignments[{i}]");
+        let Some(role) = policy.role_ix.get(a.role) else {
             errs.push(unknown(
                 ErrorCode::UnknownRole,
                 &format!("{}.role", path()),
                 "role",
-                &a.role,
+                a.role,
                 policy.role_ix.names(),
                 errs.len(),
             ));
             return None;
         };
-        let scope = self.scope_ref(&a.scope.0, &|| format!("{}.scope", path()), errs)?;
+        let scope = self.scope_ref(a.scope, &|| format!("{}.scope", path()), errs)?;
         if let Some(e) = self.role_scope_error(policy, role, scope, &format!("{}.scope", path())) {
             errs.push(e);
             return None;
         }
-        let ctx = self.context(policy, &a.context, &|| format!("{}.context", path()), errs);
+        let ctx = self.context(policy, a.context, &|| format!("{}.context", path()), errs);
         let (perms, actions) = match self.sets.role_sets.get(&role) {
             Some(pair) if a.except.is_empty() => *pair,
             _ => {
@@ -162,11 +213,7 @@ impl Directory {
                 pair
             }
         };
-        let s = self.subject(&a.subject.0);
-        Some((
-            s,
-            self.source(scope, ctx, perms, actions, Origin::Assignment(i), role),
-        ))
+        Some(self.source(scope, ctx, perms, actions, Origin::Assignment(i), role))
     }
 
     /// Compiles direct grant `i` into a source of its subject (nothing is stored).
@@ -179,19 +226,8 @@ impl Directory {
         errs: &mut Vec<Error>,
     ) -> Option<(u32, Source)> {
         let path = || format!("grants[{i}]");
-        if is_key(&g.subject.0) {
-            errs.push(Error::new(
-                ErrorCode::InvalidValue,
-                format!("{}.subject", path()),
-                format!(
-                    "`{}` is an API key; keys hold only their own `permissions`",
-                    g.subject.0
-                ),
-            ));
+        if !subject_ok(&g.subject.0, &path, is_key, errs) {
             return None;
-        }
-        if !is_id(&g.subject.0) {
-            errs.push(bad_id(&format!("{}.subject", path()), &g.subject.0));
         }
         let mut p = Bits::new(policy.perm_count() as usize);
         let mut ac = Bits::new(policy.actions.len());

@@ -70,13 +70,22 @@ export interface NativeEvaluator extends Partial<ServerEvaluator> {
   free(): void;
 }
 
+/** JSON text assembled in WebAssembly memory (parts.ts). */
+export interface NativeTextParts {
+  push(part: string): void;
+  free(): void;
+}
+
 /** The generated module. */
 export interface Binding {
   Policy: { parse(text: string): NativePolicy };
   Evaluator: {
     new (policy: NativePolicy, directory: string): NativeEvaluator;
     fromSnapshot(policy: NativePolicy, snapshot: string): NativeEvaluator;
+    /** Takes `parts` (it is empty afterwards). */
+    fromParts(policy: NativePolicy, parts: NativeTextParts): NativeEvaluator;
   };
+  TextParts: { new (): NativeTextParts };
   /** Full build only. */
   /** Full build only. `Wire.AccessDiff` as JSON. */
   diff?(before: NativeEvaluator, after: NativeEvaluator): string;

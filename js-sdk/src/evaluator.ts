@@ -4,10 +4,11 @@
 // check takes `(subject, action, scope, options?)` (docs/api.md).
 
 import { freed, invalid, options as optionsArg, queryLimits, text, time } from './args.js';
-import { wasm, type NativeEvaluator } from './binding.js';
+import { wasm, type NativeEvaluator, type NativePolicy } from './binding.js';
 import { call } from './errors.js';
 import { FastPath } from './fast.js';
 import { JsonPath } from './json.js';
+import { writeParts } from './parts.js';
 import { documentText, policyInternals, type Policy } from './policy.js';
 import { prepareSubject, type PreparedSubject } from './prepared.js';
 import { ServerMethods } from './server.js';
@@ -87,7 +88,9 @@ export class Evaluator<S extends Schema = Schema> {
     this.#ffi =
       directory instanceof FromNative
         ? directory.ffi
-        : call(() => new (wasm().Evaluator)(p.ffi, documentText(directory, 'directory')));
+        : typeof directory === 'string'
+          ? call(() => new (wasm().Evaluator)(p.ffi, documentText(directory, 'directory')))
+          : fromObject(p.ffi, directory);
     this.#fast = new FastPath(this.#ffi, p);
     this.#json = new JsonPath(this.#ffi, this.#fast.cache);
     this.#server = new ServerMethods<S>(this.#ffi, this.#fast.cache);
@@ -437,5 +440,18 @@ export class Evaluator<S extends Schema = Schema> {
       e.#alive();
       return e.#ffi;
     };
+  }
+}
+
+/** A directory given as an object: its JSON text written into WebAssembly memory in parts. */
+function fromObject(policy: NativePolicy, directory: unknown): NativeEvaluator {
+  const parts = new (wasm().TextParts)();
+  let taken = false;
+  try {
+    writeParts(directory, 'directory', parts);
+    taken = true; // fromParts takes `parts`, whatever it answers
+    return call(() => wasm().Evaluator.fromParts(policy, parts));
+  } finally {
+    if (!taken) parts.free();
   }
 }

@@ -39,3 +39,31 @@ test('a malformed policy, directory or snapshot object is refused as the same te
     assert.notEqual(asObject.code, 'internal');
   }
 });
+
+// A directory object is written into WebAssembly memory a list item at a time (src/parts.ts), in
+// parts of 64 Ki UTF-16 units: the text must be JSON.stringify's, whatever the boundaries.
+test('a large directory object loads as its JSON.stringify text does, errors at the same path', () => {
+  const base = evaluator.directory();
+  const many = Array.from({ length: 30_000 }, (_, i) => ({ subject: `s${i}\u00e9`, role: 'support', scope: 'acme-cl', extra: undefined }));
+  const doc = { ...base, note: undefined, assignments: [...base.assignments, ...many] };
+  const fromObject = new Evaluator(policy, doc);
+  const fromText = new Evaluator(policy, JSON.stringify(doc));
+  assert.deepEqual(fromObject.directory(), fromText.directory());
+  assert.equal(fromObject.can('s29999\u00e9', 'refunds.create', 'acme-cl'), fromText.can('s29999\u00e9', 'refunds.create', 'acme-cl'));
+  // An error far into the list, past several parts; a hole (null) and a BigInt, as the text has them.
+  const bad = structuredClone(doc);
+  bad.assignments[25_000].role = 'nope';
+  assert.deepEqual(refusal((d) => new Evaluator(policy, d), bad), refusal((d) => new Evaluator(policy, d), JSON.stringify(bad)));
+  const holed = { ...doc, assignments: [...doc.assignments] };
+  delete holed.assignments[20_000];
+  assert.deepEqual(refusal((d) => new Evaluator(policy, d), holed), refusal((d) => new Evaluator(policy, d), JSON.stringify(holed)));
+  const big = { ...doc, assignments: [...doc.assignments.slice(0, 20_000), { subject: 'x', role: 'support', scope: 'org', n: 1n }] };
+  assert.equal(refusal((d) => new Evaluator(policy, d), big).code, 'invalid_value');
+  const cyclic = { ...base, assignments: [...base.assignments] };
+  cyclic.assignments.push({ subject: 'x', role: 'support', scope: 'org', self: cyclic });
+  assert.deepEqual(refusal((d) => new Evaluator(policy, d), cyclic), { code: 'invalid_value', path: 'directory', origin: undefined });
+  // An object with its own toJSON is written by JSON.stringify whole.
+  const custom = { toJSON: () => base };
+  assert.deepEqual(new Evaluator(policy, custom).directory(), base);
+  for (const e of [fromObject, fromText]) e.free();
+});

@@ -113,6 +113,36 @@ impl Policy {
     }
 }
 
+/// A directory's JSON text assembled in WebAssembly memory a part at a time: the SDK writes a
+/// document given as an object one list item at a time, so its text is never whole in the
+/// JavaScript heap beside the compile (a million assignments from an object took 3.7x the
+/// text's size in peak memory as one string, bench/results.md "Large directories").
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct TextParts {
+    text: String,
+    /// Bytes pushed in all, counted on past the input limit (nothing is kept beyond it).
+    len: usize,
+}
+
+#[wasm_bindgen]
+impl TextParts {
+    /// No text yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> TextParts {
+        TextParts::default()
+    }
+
+    /// Appends a part. Past the input limit nothing more is kept, and the compile answers
+    /// `limit_exceeded` with the whole length.
+    pub fn push(&mut self, part: &str) {
+        self.len = self.len.saturating_add(part.len());
+        if self.len <= rolecall::limits::MAX_INPUT_BYTES {
+            self.text.push_str(part);
+        }
+    }
+}
+
 /// An evaluator over a policy and a directory (or one subject's snapshot).
 #[wasm_bindgen]
 pub struct Evaluator {
@@ -129,6 +159,29 @@ impl Evaluator {
     pub fn new(policy: &Policy, directory: &str) -> JsResult<Evaluator> {
         heap::reserve_for_input(directory.len());
         js(ffi::new_evaluator(&policy.inner, directory)).map(|inner| Evaluator { inner })
+    }
+
+    /// Compiles a directory from the JSON text assembled in `parts` (which it takes).
+    ///
+    /// # Errors
+    /// As the constructor; `limit_exceeded` for text over the input limit.
+    #[wasm_bindgen(js_name = fromParts)]
+    pub fn from_parts(policy: &Policy, parts: TextParts) -> JsResult<Evaluator> {
+        if parts.len > rolecall::limits::MAX_INPUT_BYTES {
+            return Err(to_js(error::ErrorData::from_input(
+                "directory",
+                rolecall::Error::new(
+                    rolecall::ErrorCode::LimitExceeded,
+                    "",
+                    format!(
+                        "input of {} bytes is larger than the limit of {} bytes",
+                        parts.len,
+                        rolecall::limits::MAX_INPUT_BYTES
+                    ),
+                ),
+            )));
+        }
+        Self::new(policy, &parts.text)
     }
 
     /// An evaluator for one subject from its snapshot (JSON text).

@@ -8,25 +8,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Evaluator, Permissions, Policy, RolecallError } from 'rolecall';
 import { matcher, matches, prismaWhere, toSql, kyselyWhere } from 'rolecall/filter';
-import { examples, read } from './helpers.mjs';
+import { examples, mulberry32, read } from './helpers.mjs';
 
 const now = '2026-01-01T00:00:00Z';
 
-/** A seeded generator (mulberry32), so a failure names rows that can be made again. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows over every scope, each dimension absent, `*`, unlisted or a listed value, and each attribute. */
 function rows(doc, dimensions, attributes, subjects, n, seed) {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
   const values = {};
   for (const d of dimensions) {

@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import { Evaluator, Permissions, Policy, RolecallError, diff, runTestFile } from 'rolecall';
 import { enforce } from 'rolecall/node';
 import { matcher, matches, prismaWhere, toSql } from 'rolecall/filter';
-import { examples, read } from './helpers.mjs';
+import { examples, mulberry32, read } from './helpers.mjs';
 
 const CALLS = Number(process.env.ROLECALL_FUZZ_CALLS ?? 4000);
 const SEED = Number(process.env.ROLECALL_FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -33,17 +33,6 @@ const actions = policy.reference().actions.map((a) => a.name);
 const FIELDS = ['subject', 'role', 'scope', 'context', 'expires', 'id', 'actor', 'action', 'now', 'resource', 'country',
   'permissions', 'includes', 'grants', 'label', 'owner', 'removeAssignments', 'assignments', 'scopes', 'roles', 'from', 'to'];
 
-/** mulberry32: small, seeded, good enough to pick from lists. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** The method names of an object's class and its bases (getters left out): new methods are fuzzed too. */
 function methodsOf(obj) {
@@ -124,7 +113,7 @@ const describe = (v) => {
 };
 
 test(`random arguments to every public method answer or throw a RolecallError (seed ${SEED}, ${CALLS} calls)`, () => {
-  const r = rng(SEED);
+  const r = mulberry32(SEED);
   const { value, pick, int } = values(r);
   const snapshotOf = (s) => control.snapshot(s);
   // What the fuzzer calls on: a live evaluator it may change, one freed, a browser-side view.

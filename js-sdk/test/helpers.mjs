@@ -19,3 +19,16 @@ export function fixture(name) {
 }
 
 export const read = (...parts) => readFileSync(join(...parts), 'utf8');
+
+/** A seeded generator (mulberry32): numbers in [0, 1), the same for the same seed, so a failure replays. */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+

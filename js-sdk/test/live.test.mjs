@@ -4,20 +4,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Evaluator, Permissions, Policy, RolecallError } from 'rolecall';
-import { examples, fixture, read } from './helpers.mjs';
+import { examples, fixture, mulberry32, read } from './helpers.mjs';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 
-/** A small seeded generator (mulberry32), so a failure replays. */
+/** Whole numbers below `n`, seeded (mulberry32), so a failure replays. */
 function rng(seed) {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n | 0;
-  };
+  const next = mulberry32(seed);
+  return (n) => (next() * n) | 0;
 }
 
 /**

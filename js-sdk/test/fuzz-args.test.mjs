@@ -33,7 +33,6 @@ const actions = policy.reference().actions.map((a) => a.name);
 const FIELDS = ['subject', 'role', 'scope', 'context', 'expires', 'id', 'actor', 'action', 'now', 'resource', 'country',
   'permissions', 'includes', 'grants', 'label', 'owner', 'removeAssignments', 'assignments', 'scopes', 'roles', 'from', 'to'];
 
-
 /** The method names of an object's class and its bases (getters left out): new methods are fuzzed too. */
 function methodsOf(obj) {
   const out = new Set();

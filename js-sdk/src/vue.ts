@@ -180,10 +180,7 @@ export function canDirective<S extends Schema = Schema>(store: PermissionStore<S
     mounted(el, { value }) {
       const binding = shallowRef(value as CanBinding<Schema>);
       const blockClick = (e: Event): void => {
-        if (el.getAttribute('data-rolecall-state') === 'disabled') {
-          e.preventDefault();
-          e.stopImmediatePropagation();
-        }
+        if (el.getAttribute('data-rolecall-state') === 'disabled') swallow(e);
       };
       el.addEventListener('click', blockClick, true);
       // A detached scope of our own: the effect lives exactly as long as the element.

@@ -323,8 +323,7 @@ pub fn assignment_id(eval: &Evaluator, index: u32) -> Option<String> {
 
 /// The id of direct grant `index`, if there is one.
 pub fn grant_id(eval: &Evaluator, index: u32) -> Option<String> {
-    let doc = eval.directory().doc();
-    doc.grants.get(index as usize).and_then(|g| g.id.clone())
+    eval.directory().grant_id(index as usize)
 }
 
 /// Adds a direct grant (`GrantDoc` JSON); its index in the directory's list.

@@ -66,6 +66,13 @@ fn missing_ids_are_generated_from_the_content_and_are_the_same_on_every_load() {
     assert_eq!(first[3], format!("{}_2", first[2]));
     let grant = e.directory().doc().grants[0].id.clone().unwrap();
     assert!(grant.starts_with("g_"), "{grant}");
+    // By index, as the binding's `grantId` and `assignmentId` ask (without rebuilding the document).
+    assert_eq!(e.directory().grant_id(0), Some(grant));
+    assert_eq!(e.directory().grant_id(1), None);
+    assert_eq!(
+        e.directory().assignment_id(1).as_deref(),
+        Some("vic-viewer")
+    );
     // The JSON export, loaded again, keeps every id.
     let json = serde_json::to_string(&e.directory().doc()).unwrap();
     assert_eq!(ids(&Evaluator::from_text(&p, &json).unwrap()), first);

@@ -260,6 +260,11 @@ impl Directory {
         self.assignments.id_text(i)
     }
 
+    /// The id of direct grant `i` (given, or generated when it was loaded or added).
+    pub fn grant_id(&self, i: usize) -> Option<String> {
+        self.doc.grants.get(i).and_then(|g| g.id.clone())
+    }
+
     /// Assignment `i` as a document.
     pub(crate) fn assignment(&self, i: usize) -> Option<AssignmentDoc> {
         self.assignments.get(i, &self.subjects)

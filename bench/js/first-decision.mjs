@@ -4,7 +4,9 @@
 // disabled: the page imports js-sdk's `dist/web.js` (the lean build, no bundler), starts the
 // policy (JSON) and the signed-in user's snapshot downloading from a loopback server while
 // `init()` fetches and compiles the module, then parses the policy, opens the snapshot and
-// decides. The median and the spread of BENCH_LOADS loads (default 11).
+// decides. The median and the spread of BENCH_LOADS loads (default 11). Then the same with
+// prepared decisions (`rolecall/decisions`, bundled by esbuild as an application's bundler would):
+// the page downloads the prepared snapshot and decides from it in JavaScript, with no `init()`.
 //
 //   node first-decision.mjs            (needs js-sdk/dist, /usr/bin/chromium, tests/browser's npm ci)
 //   SDK_DIST=<a copy of another build's js-sdk/dist> node first-decision.mjs   (to compare builds)
@@ -14,6 +16,7 @@ import { createServer } from 'node:http';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { sdkDist as builtDist } from './lib/contenders.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,6 +47,20 @@ const policy = sdk.Policy.parse(policyYaml);
 const evaluator = new sdk.Evaluator(policy, readFileSync(join(repo, 'examples', 'policies', 'payments', 'directory.yaml'), 'utf8'));
 const policyJson = readFileSync(join(repo, 'examples', 'policies', 'payments', 'policy.json'), 'utf8');
 const snapshot = JSON.stringify(evaluator.snapshot('sam'));
+const prepared = JSON.stringify(evaluator.snapshot('sam', { decisions: true }));
+// `rolecall/decisions` as an application's bundle holds it: esbuild, minified, for browsers.
+const decisionsJs = (
+  await build({
+    stdin: { contents: "export { SnapshotDecisions } from './esm/decisions.js';", resolveDir: sdkDist, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  })
+).outputFiles[0].text;
+if (/\.wasm/.test(decisionsJs)) throw new Error('rolecall/decisions bundled WebAssembly');
 
 const page = `<!doctype html><meta charset="utf-8"><title>first decision</title>
 <script type="module">
@@ -65,6 +82,21 @@ const page = `<!doctype html><meta charset="utf-8"><title>first decision</title>
   window.__firstDecision = { ...t, allowed, policyBytes: policyText.length, snapshotBytes: snapshotText.length };
 </script>`;
 
+const preparedPage = `<!doctype html><meta charset="utf-8"><title>first decision, prepared</title>
+<script type="module">
+  const t = { start: performance.now() };
+  const data = fetch('/prepared.json').then((r) => r.text());
+  const mod = await import('/decisions.js');
+  t.imported = performance.now();
+  const snapshotText = await data;
+  t.data = performance.now();
+  const me = mod.SnapshotDecisions.from(snapshotText);
+  t.snapshot = performance.now();
+  const allowed = me.can('refunds.create', 'acme-mx');
+  t.decided = performance.now();
+  window.__firstDecision = { ...t, allowed, snapshotBytes: snapshotText.length };
+</script>`;
+
 const types = { '.js': 'text/javascript', '.wasm': 'application/wasm' };
 const server = createServer((req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
@@ -73,6 +105,9 @@ const server = createServer((req, res) => {
     res.end(body);
   };
   if (path === '/') return send('text/html', page);
+  if (path === '/prepared') return send('text/html', preparedPage);
+  if (path === '/prepared.json') return send('application/json', prepared);
+  if (path === '/decisions.js') return send('text/javascript', decisionsJs);
   if (path === '/policy.json') return send('application/json', policyJson);
   if (path === '/snapshot.json') return send('application/json', snapshot);
   const file = join(sdkDist, path.replace(/^\/dist\//, '/'));
@@ -87,15 +122,19 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
 });
 const runs = [];
+const preparedRuns = [];
 try {
+  // The two pages alternate, so a slow spell of the machine falls on both.
   for (let i = 0; i < loads + 1; i++) {
-    const context = await browser.newContext();
-    const p = await context.newPage();
-    await p.goto(url);
-    const r = await p.waitForFunction(() => window.__firstDecision, null, { timeout: 30_000 }).then((h) => h.jsonValue());
-    await context.close();
-    if (!r.allowed) throw new Error('the page decided wrongly: sam may create refunds in acme-mx');
-    if (i > 0) runs.push(r); // the first load warms Chromium's own start, not the page's
+    for (const [path, into] of [['', runs], ['prepared', preparedRuns]]) {
+      const context = await browser.newContext();
+      const p = await context.newPage();
+      await p.goto(url + path);
+      const r = await p.waitForFunction(() => window.__firstDecision, null, { timeout: 30_000 }).then((h) => h.jsonValue());
+      await context.close();
+      if (!r.allowed) throw new Error('the page decided wrongly: sam may create refunds in acme-mx');
+      if (i > 0) into.push(r); // the first load warms Chromium's own start, not the page's
+    }
   }
 } finally {
   await browser.close();
@@ -105,6 +144,7 @@ try {
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const spread = (xs) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
 const parts = [
+  ["navigation start to the page's script running (a fresh context's own start)", (r) => r.start],
   ['navigation start to the module imported (`dist/web.js`, its ES modules)', (r) => r.imported],
   ['`init()`: fetch and compile the `.wasm`', (r) => r.initDone - r.initStart],
   ['waiting for the policy and snapshot after `init()` (they download during it)', (r) => r.data - r.initDone],
@@ -114,10 +154,17 @@ const parts = [
   ['**from `init()` start to the first decision** (budget: 20 ms)', (r) => r.decided - r.initStart],
   ['**from navigation start to the first decision**', (r) => r.decided],
 ];
-const gz = (f) => {
-  const b = readFileSync(join(sdkDist, f));
-  return `${(b.length / 1024).toFixed(0)} KB, ${(gzipSync(b, { level: 9 }).length / 1024).toFixed(0)} KB gzipped`;
-};
+const gzOf = (b) => `${(b.length / 1024).toFixed(0)} KB, ${(gzipSync(b, { level: 9 }).length / 1024).toFixed(1)} KB gzipped`;
+const gz = (f) => gzOf(readFileSync(join(sdkDist, f)));
+const preparedParts = [
+  ["navigation start to the page's script running (a fresh context's own start)", (r) => r.start],
+  ['navigation start to `rolecall/decisions` imported (the prepared snapshot downloads meanwhile)', (r) => r.imported],
+  ['waiting for the prepared snapshot after the import', (r) => r.data - r.imported],
+  ['`SnapshotDecisions.from`', (r) => r.snapshot - r.data],
+  ['the first `can`', (r) => r.decided - r.snapshot],
+  ['**from the data to the first decision**', (r) => r.decided - r.data],
+  ['**from navigation start to the first decision**', (r) => r.decided],
+];
 const md = [
   '',
   `## The browser's first decision (issue #17: \`node bench/js/first-decision.mjs\`)`,
@@ -128,6 +175,14 @@ const md = [
   '| step | median | range |',
   '| --- | ---: | ---: |',
   ...parts.map(([label, f]) => `| ${label} | ${median(runs.map(f)).toFixed(1)} ms | ${spread(runs.map(f))} ms |`),
+  '',
+  'The same page deciding from prepared decisions instead (`evaluator.snapshot(subject, { decisions: true })`, read by',
+  `\`rolecall/decisions\`, bundled by esbuild as an application would: ${gzOf(Buffer.from(decisionsJs))}); no WebAssembly, no \`init()\`;`,
+  `the prepared snapshot ${preparedRuns[0].snapshotBytes} bytes (${gzipSync(prepared, { level: 9 }).length} gzipped). Loads alternate with the page above.`,
+  '',
+  '| step | median | range |',
+  '| --- | ---: | ---: |',
+  ...preparedParts.map(([label, f]) => `| ${label} | ${median(preparedRuns.map(f)).toFixed(1)} ms | ${spread(preparedRuns.map(f))} ms |`),
   '',
 ].join('\n');
 appendFileSync(results, md);

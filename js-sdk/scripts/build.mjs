@@ -93,6 +93,8 @@ for (const [format, ext, main, subpath] of [
   await build({ ...common, entryPoints: [join(dist, pgSub)], outfile: join(dist, `postgres.${ext}`), plugins: [sdkEntry(main)] });
   // rolecall/filter in Node: its own file, sharing the main entry's RolecallError.
   await build({ ...common, entryPoints: [join(dist, format, 'filter.js')], outfile: join(dist, `filter.${ext}`), plugins: [sdkEntry(main)] });
+  // rolecall/decisions likewise.
+  await build({ ...common, entryPoints: [join(dist, format, 'decisions.js')], outfile: join(dist, `decisions.${ext}`), plugins: [sdkEntry(main)] });
 }
 
 // The generated module must still have the shape src/binding.ts describes.

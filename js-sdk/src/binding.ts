@@ -42,6 +42,8 @@ export interface ServerEvaluator {
   directory(): string;
   whoCan(request: string): string;
   accessReport(format: string): string;
+  /** `Wire.Snapshot` with `decisions`, as JSON. */
+  preparedSnapshot(subject: string): string;
 }
 
 /**

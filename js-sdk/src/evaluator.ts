@@ -3,8 +3,8 @@
 // is the same, else to the JSON path (json.ts); the server-only methods to server.ts. Every
 // check takes `(subject, action, scope, options?)` (docs/api.md).
 
-import { freed, invalid, options as optionsArg, queryLimits, text, time } from './args.js';
-import { wasm, type NativeEvaluator, type NativePolicy } from './binding.js';
+import { flag, freed, invalid, options as optionsArg, queryLimits, text, time } from './args.js';
+import { serverEvaluator, wasm, type NativeEvaluator, type NativePolicy } from './binding.js';
 import { call } from './errors.js';
 import { FastPath } from './fast.js';
 import { JsonPath } from './json.js';
@@ -222,11 +222,17 @@ export class Evaluator<S extends Schema = Schema> {
   /**
    * What a browser needs to decide for one subject, and nothing about anyone else (SPEC 5).
    * Send it as JSON; the browser builds `Permissions.fromSnapshot(policy, snapshot)`.
+   * With `{ decisions: true }` (server build), it also carries the subject's decisions, taken
+   * by the evaluator the page will build from it: the page answers from them with
+   * `SnapshotDecisions` (`rolecall/decisions`) before its WebAssembly has loaded
+   * (docs/gating.md, "First decisions before the engine loads").
    */
-  snapshot(subject: string): Snapshot {
+  snapshot(subject: string, options?: { decisions?: boolean }): Snapshot {
     const s = text(subject, 'subject');
+    const decisions = flag(optionsArg(options)?.decisions, 'options.decisions');
     this.#alive();
-    return JSON.parse(call(() => this.#ffi.snapshot(s))) as Snapshot;
+    const ffi = decisions ? serverEvaluator(this.#ffi, 'snapshot with decisions') : undefined;
+    return JSON.parse(call(() => (ffi ? ffi.preparedSnapshot(s) : this.#ffi.snapshot(s)))) as Snapshot;
   }
 
   // --- Server only (the full build): administration, access review, live updates -------------

@@ -59,16 +59,26 @@ export type {
   AccessDiff,
   CaseResult,
   CopyRequest,
-  Decision,
   EffectiveEntry,
   GrantSource,
-  Reason,
+  PreparedDecisions,
   ScopeNode,
   Snapshot,
   SnapshotScope,
   SourceKind,
   TestReport,
 } from './wire.js';
+
+/**
+ * Why a decision came out as it did: SPEC's codes, and `pending`, which only `SnapshotDecisions`
+ * gives: a question its prepared decisions leave to the engine, denied until the engine answers.
+ */
+export type Reason = Wire.Reason | 'pending';
+
+/** A decision: allowed or not, why, who granted it or what is missing, and a tooltip line. */
+export interface Decision extends Omit<Wire.Decision, 'reason'> {
+  reason: Reason;
+}
 
 /** Context qualifiers of an assignment: dimension to one value or a list. */
 export type AssignmentContext<S extends Schema> = Partial<Record<S['dimension'], Wire.OneOrMany>>;

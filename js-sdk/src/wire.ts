@@ -260,6 +260,17 @@ export interface ErrorData {
 }
 
 /**
+ * When an API key expires, and its row from then on.
+ */
+export interface Expiry {
+  /**
+   * The first millisecond since the epoch at which the key is expired.
+   */
+  at_ms: number;
+  row: number;
+}
+
+/**
  * A permission (wildcards allowed) or one action given directly to a subject at a scope.
  */
 export interface Grant {
@@ -388,6 +399,73 @@ export interface PlanScopes {
 export interface PlanTerm {
   scopes?: PlanScopes;
   context?: PlanDimension[];
+}
+
+/**
+ * The decisions of one subject, prepared by the server for a page (docs/format.md, "Prepared decisions"): read by
+ * `SnapshotDecisions`, never by hand.
+ */
+export interface PreparedDecisions {
+  /**
+   * The policy's actions, then its permissions.
+   */
+  targets: string[];
+  /**
+   * How many of `targets` are actions.
+   */
+  actions: number;
+  /**
+   * `[target, attribute]` for each action with `distinct_from`.
+   */
+  distinct_from: [number, string][];
+  /**
+   * The policy's dimensions.
+   */
+  dimensions: string[];
+  /**
+   * Whether queries with a context are prepared.
+   */
+  contexts: boolean;
+  /**
+   * The dimensions context classes are made of, with their listed values.
+   */
+  classes: [number, string[]][];
+  /**
+   * Every distinct decision.
+   */
+  table: Decision[];
+  /**
+   * The decisions whose message ends with the scope's id.
+   */
+  scoped: number[];
+  /**
+   * Per row, a decision per target.
+   */
+  rows: number[][];
+  /**
+   * Per list, a row per (context class, own resource).
+   */
+  row_sets: number[][];
+  /**
+   * The prepared scopes, in tree order, with their list of rows.
+   */
+  scopes: [string, number][];
+  /**
+   * False when only the first scopes were prepared.
+   */
+  complete: boolean;
+  /**
+   * Per target, the decision at a scope the snapshot does not reach.
+   */
+  out_of_scope: number[];
+  /**
+   * For an API key that expires.
+   */
+  expires?: Expiry;
+  /**
+   * For an API key, its owner.
+   */
+  owner?: string;
 }
 
 /**
@@ -532,6 +610,11 @@ export interface Snapshot {
    * The custom roles its assignments name and those they include; absent when none.
    */
   roles?: CustomRole[];
+  /**
+   * The decisions the server prepared for a page (`evaluator.snapshot(subject, { decisions:
+   * true })`); an evaluator built from the snapshot ignores them.
+   */
+  decisions?: PreparedDecisions;
 }
 
 /**

@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import { Evaluator, Permissions, Policy, RolecallError, diff, runTestFile } from 'rolecall';
 import { enforce } from 'rolecall/node';
 import { matcher, matches, prismaWhere, toSql } from 'rolecall/filter';
+import { SnapshotDecisions } from 'rolecall/decisions';
 import { examples, mulberry32, read } from './helpers.mjs';
 
 const CALLS = Number(process.env.ROLECALL_FUZZ_CALLS ?? 4000);
@@ -127,6 +128,10 @@ test(`random arguments to every public method answer or throw a RolecallError (s
   const preparedMethods = methodsOf(live.prepare(pick(subjects)));
   const permissionsMethods = methodsOf(perms);
   const policyMethods = methodsOf(policy);
+  const sheets = subjects.map((s) => SnapshotDecisions.from(control.snapshot(s, { decisions: true })));
+  const sheetMethods = methodsOf(sheets[0]);
+  const preparedOf = (s) => control.snapshot(s, { decisions: true });
+  assert.ok(sheetMethods.includes('scopesWhere'));
   assert.ok(evaluatorMethods.includes('canAssign') && preparedMethods.includes('canIds') && policyMethods.includes('reference'));
   const plan = () => (int(2) ? control.filter(pick(subjects), pick(actions)) : value());
   const calls = [
@@ -152,6 +157,20 @@ test(`random arguments to every public method answer or throw a RolecallError (s
     () => {
       const m = pick(permissionsMethods);
       return [`permissions.${m}`, () => perms[m](...(int(2) ? [pick(actions), pick(scopes), value()] : args(2)))];
+    },
+    () => ['SnapshotDecisions.from', () => {
+      const p = preparedOf(pick(subjects));
+      const inner = Object.keys(p.decisions);
+      return SnapshotDecisions.from(pick([
+        () => ({ ...p, [pick(FIELDS)]: value() }),
+        () => ({ ...p, decisions: { ...p.decisions, [pick(inner)]: value() } }),
+        () => ({ ...p, decisions: { ...p.decisions, [pick(inner)]: [value(), value()] } }),
+        value,
+      ])());
+    }],
+    () => {
+      const m = pick(sheetMethods);
+      return [`decisions.${m}`, () => pick(sheets)[m](...(int(2) ? [pick(actions), pick(scopes), value()] : args(2)))];
     },
     () => {
       const m = pick(policyMethods);

@@ -12,6 +12,12 @@ export const KEEP = 20;
 /** The exhaustive fast-path comparison runs on the first this many cases of a fixture. */
 export const FAST_PATH_CASES = 100;
 
+/**
+ * The prepared-decision comparison runs on every this many-th case (it asks every question of
+ * every subject: about 4,400 per case); `ROLECALL_PREPARED_EVERY=1` (make fuzz) runs it on all.
+ */
+export const PREPARED_EVERY = Number(globalThis.process?.env?.ROLECALL_PREPARED_EVERY ?? 4);
+
 /** Counters and the first mismatches; tallies of chunks add up with `merge`. */
 export function tally() {
   return {
@@ -28,6 +34,10 @@ export function tally() {
     snapshotChecks: 0,
     /** (subject, action, scope) triples: `check` against `can` against `canIds`. */
     triples: 0,
+    /** Questions asked of `SnapshotDecisions` and of the engine built from the same snapshot. */
+    prepared_questions: 0,
+    /** Of those, the ones the prepared decisions left to the engine (`pending`). */
+    pending: 0,
     mismatchCount: 0,
     mismatches: [],
   };
@@ -53,7 +63,8 @@ export function summary(t, runtime, ms) {
   return (
     `parity: ${t.checks} queries, ${t.snapshotChecks} snapshot checks, ${t.mismatchCount} mismatches (${runtime}) — ` +
     `${t.seeds} seeds, ${t.prepared} on the prepared path, ${t.batches} canMany batches` +
-    `${t.triples > 0 ? `, ${t.triples} fast-path triples` : ''}${time}`
+    `${t.triples > 0 ? `, ${t.triples} fast-path triples` : ''}` +
+    `${t.prepared_questions > 0 ? `, ${t.prepared_questions} prepared-decision questions (${t.pending} pending)` : ''}${time}`
   );
 }
 
@@ -234,4 +245,89 @@ export function deepEqual(a, b) {
   if (ka.length !== Object.keys(b).length) return false;
   for (const k of ka) if (!Object.hasOwn(b, k) || !deepEqual(a[k], b[k])) return false;
   return true;
+}
+
+/**
+ * Every subject's prepared decisions (`SnapshotDecisions`, no WebAssembly) against the engine
+ * built from the same snapshot (`Permissions.fromSnapshot`): every target (the policy's actions
+ * and permissions by canonical name), at every scope of the snapshot and one it does not hold,
+ * with no context, with `"*"`, an unlisted value and every value the case's queries use for each
+ * dimension, and for an action with `distinct_from` the subject's own resource, another's and
+ * none; at two instants for an expiring API key. `check` (decision or error code), `can`,
+ * `allowedActions` and `scopesWhere` must agree wherever the prepared decisions answer; a
+ * `pending` answer is counted, and must be denied.
+ */
+export function preparedCase(lib, c, t) {
+  const { Permissions, Policy, SnapshotDecisions } = lib;
+  // The text in declared order, as the server's: `allowedActions` lists in that order.
+  const policy = Policy.parse(c.policy_text ?? c.policy);
+  try {
+    const values = new Map();
+    for (const check of c.checks) {
+      for (const [k, v] of Object.entries(check.query.context ?? {})) {
+        if (!values.has(k)) values.set(k, new Set(['*', 'unlisted-value']));
+        values.get(k).add(v);
+      }
+    }
+    const contexts = [undefined];
+    for (const [k, vs] of values) for (const v of vs) contexts.push({ [k]: v });
+    const [d0, d1] = [...values.keys()];
+    if (d1 !== undefined) contexts.push({ [d0]: '*', [d1]: '*' }, { [d0]: [...values.get(d0)].at(-1), [d1]: [...values.get(d1)].at(-1) });
+    contexts.push({ 'no-such-dimension': 'x' });
+    for (const snap of c.snapshots) {
+      const sheet = SnapshotDecisions.from(snap);
+      const perms = Permissions.fromSnapshot(policy, snap);
+      try {
+        const d = snap.decisions;
+        const attr = new Map(d.distinct_from);
+        const scopes = [...snap.scopes.map((s) => s.id), 'not-a-scope-here'];
+        const expires = d.expires?.at_ms;
+        const times = expires === undefined ? [undefined] : [expires - 1, expires];
+        for (const now of times) {
+          for (const context of contexts) {
+            for (const [col, target] of d.targets.entries()) {
+              const resources = attr.has(col)
+                ? [undefined, { [attr.get(col)]: snap.subject }, { [attr.get(col)]: 'someone-else' }]
+                : [undefined];
+              for (const scope of scopes) {
+                for (const resource of resources) {
+                  const o = { context, resource, now };
+                  const q = { subject: snap.subject, target, scope, ...o };
+                  t.prepared_questions++;
+                  const got = outcome(() => sheet.check(target, scope, o));
+                  if (got.decision?.reason === 'pending') {
+                    t.pending++;
+                    if (got.decision.allowed) miss(t, c.seed, 'pending allowed', q, false, true);
+                    continue;
+                  }
+                  const want = outcome(() => perms.check(target, scope, o));
+                  if (!deepEqual(got, want)) miss(t, c.seed, 'prepared check', q, want, got);
+                  const can = outcome(() => ({ allowed: sheet.can(target, scope, o) }));
+                  const canWant = want.error ? want : { allowed: want.decision.allowed };
+                  const canGot = can.error ? can : { allowed: can.decision.allowed };
+                  if (!deepEqual(canGot, canWant)) miss(t, c.seed, 'prepared can', q, canWant, canGot);
+                }
+              }
+            }
+            for (const scope of scopes) {
+              const want = outcome(() => ({ list: perms.allowedActions(scope, { context, now }) }));
+              const got = outcome(() => ({ list: sheet.allowedActions(scope, { context, now }) }));
+              t.prepared_questions++;
+              if (!deepEqual(got, want)) miss(t, c.seed, 'prepared allowedActions', { subject: snap.subject, scope, context, now }, want, got);
+            }
+            for (const action of d.targets.slice(0, d.actions)) {
+              const want = outcome(() => ({ list: perms.scopesWhere(action, { context, now }) }));
+              const got = outcome(() => ({ list: sheet.scopesWhere(action, { context, now }) }));
+              t.prepared_questions++;
+              if (!deepEqual(got, want)) miss(t, c.seed, 'prepared scopesWhere', { subject: snap.subject, action, context, now }, want, got);
+            }
+          }
+        }
+      } finally {
+        perms.free();
+      }
+    }
+  } finally {
+    policy.free();
+  }
 }

@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Evaluator, Permissions, Policy } from 'rolecall';
+import { SnapshotDecisions } from 'rolecall/decisions';
 import { fixture } from './helpers.mjs';
-import { checkCase, fastPathCase, FAST_PATH_CASES, fixtureQueries, guarded, summary, tally } from './parity-core.mjs';
+import { checkCase, fastPathCase, FAST_PATH_CASES, fixtureQueries, guarded, PREPARED_EVERY, preparedCase, summary, tally } from './parity-core.mjs';
 
 const lib = { Evaluator, Permissions, Policy };
 /** At least this many queries (make fuzz raises it with its larger fixture). */
@@ -35,4 +36,19 @@ test('the fast path gives the slow path\'s answer for every subject, action and 
   for (const m of t.mismatches.slice(0, 10)) console.log('mismatch', JSON.stringify(m));
   assert.equal(t.mismatchCount, 0);
   assert.ok(t.triples > 0);
+});
+
+test('prepared decisions answer as the engine built from the same snapshot', () => {
+  const { cases } = fixture('vectors.json');
+  const t = tally();
+  const started = Date.now();
+  cases.forEach((c, i) => {
+    if (i % PREPARED_EVERY === 0) guarded(t, c.seed, 'prepared decisions', () => preparedCase({ ...lib, SnapshotDecisions }, c, t));
+  });
+  console.log(summary(t, 'node, prepared decisions', Date.now() - started));
+  for (const m of t.mismatches.slice(0, 10)) console.log('mismatch', JSON.stringify(m));
+  assert.equal(t.mismatchCount, 0);
+  assert.ok(t.prepared_questions > 10_000, `only ${t.prepared_questions} questions`);
+  // Only permissions asked by a spelling other than their canonical name may be left pending.
+  assert.ok(t.pending < t.prepared_questions / 10, `${t.pending} of ${t.prepared_questions} pending`);
 });

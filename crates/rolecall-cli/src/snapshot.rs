@@ -20,11 +20,21 @@ pub struct Args {
     /// Whose snapshot.
     #[arg(long, short = 's')]
     pub subject: String,
+    /// Add the subject's prepared decisions, which a page answers from before its WebAssembly
+    /// loads (`rolecall/decisions`; docs/format.md, "Prepared decisions").
+    #[arg(long)]
+    pub decisions: bool,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
     let eval = input::evaluator(&args.policy, &args.directory)?;
-    let snapshot = eval.snapshot(&args.subject);
-    println!("{}", crate::check::json_of(&snapshot));
+    if args.decisions {
+        let prepared = eval
+            .prepared_snapshot(&args.subject)
+            .map_err(|e| vec![Located::bare(e)])?;
+        println!("{}", crate::check::json_of(&prepared));
+    } else {
+        println!("{}", crate::check::json_of(&eval.snapshot(&args.subject)));
+    }
     Ok(ExitCode::SUCCESS)
 }

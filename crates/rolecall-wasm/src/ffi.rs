@@ -190,6 +190,15 @@ pub fn snapshot(eval: &Evaluator, subject: &str) -> Snapshot {
     eval.snapshot(subject)
 }
 
+/// One subject's snapshot with the decisions a page answers before its engine loads
+/// ([`rolecall::PreparedSnapshot`]), as JSON.
+///
+/// # Errors
+/// None in practice (the evaluator's own snapshot always loads).
+pub fn prepared_snapshot(eval: &Evaluator, subject: &str) -> Outcome<String> {
+    Ok(eval.prepared_snapshot(subject)?.to_json())
+}
+
 /// `can_assign` for an `AssignDoc` (JSON).
 ///
 /// # Errors

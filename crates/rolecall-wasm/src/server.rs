@@ -8,6 +8,16 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 impl Evaluator {
+    /// One subject's snapshot with its decisions prepared (a `Snapshot` with `decisions`), as
+    /// JSON: a page answers from it before its engine has loaded (`SnapshotDecisions`).
+    ///
+    /// # Errors
+    /// Never in practice.
+    #[wasm_bindgen(js_name = preparedSnapshot)]
+    pub fn prepared_snapshot(&self, subject: &str) -> JsResult<String> {
+        js(ffi::prepared_snapshot(&self.inner, subject))
+    }
+
     /// Effective permissions of every subject at every scope (`EffectiveEntry[]`), as JSON.
     ///
     /// # Errors

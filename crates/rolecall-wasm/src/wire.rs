@@ -373,6 +373,61 @@ pub struct Snapshot {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[tsify(optional)]
     pub roles: Vec<CustomRole>,
+    /// The decisions the server prepared for a page (`evaluator.snapshot(subject, { decisions:
+    /// true })`); an evaluator built from the snapshot ignores them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub decisions: Option<PreparedDecisions>,
+}
+
+/// The decisions of one subject, prepared by the server for a page (docs/format.md, "Prepared decisions"): read by
+/// `SnapshotDecisions`, never by hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct PreparedDecisions {
+    /// The policy's actions, then its permissions.
+    pub targets: Vec<String>,
+    /// How many of `targets` are actions.
+    pub actions: u32,
+    /// `[target, attribute]` for each action with `distinct_from`.
+    pub distinct_from: Vec<(u32, String)>,
+    /// The policy's dimensions.
+    pub dimensions: Vec<String>,
+    /// Whether queries with a context are prepared.
+    pub contexts: bool,
+    /// The dimensions context classes are made of, with their listed values.
+    pub classes: Vec<(u32, Vec<String>)>,
+    /// Every distinct decision.
+    pub table: Vec<Decision>,
+    /// The decisions whose message ends with the scope's id.
+    pub scoped: Vec<u32>,
+    /// Per row, a decision per target.
+    pub rows: Vec<Vec<u32>>,
+    /// Per list, a row per (context class, own resource).
+    pub row_sets: Vec<Vec<u32>>,
+    /// The prepared scopes, in tree order, with their list of rows.
+    pub scopes: Vec<(String, u32)>,
+    /// False when only the first scopes were prepared.
+    pub complete: bool,
+    /// Per target, the decision at a scope the snapshot does not reach.
+    pub out_of_scope: Vec<u32>,
+    /// For an API key that expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub expires: Option<Expiry>,
+    /// For an API key, its owner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub owner: Option<String>,
+}
+
+/// When an API key expires, and its row from then on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
+#[serde(deny_unknown_fields)]
+pub struct Expiry {
+    /// The first millisecond since the epoch at which the key is expired.
+    pub at_ms: i64,
+    pub row: u32,
 }
 
 /// The outcome of one case of a policy test file.

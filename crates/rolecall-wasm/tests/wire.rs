@@ -57,7 +57,7 @@ fn the_reason_and_error_unions_are_the_cores_lists() {
 }
 
 #[test]
-fn directories_snapshots_and_effective_reports_mirror_the_cores() {
+fn directories_snapshots_prepared_snapshots_and_effective_reports_mirror_the_cores() {
     for example in EXAMPLES {
         let eval = evaluator(example);
         mirrors::<wire::DirectoryDocument>(ffi::directory(&eval));
@@ -70,6 +70,10 @@ fn directories_snapshots_and_effective_reports_mirror_the_cores() {
             .chain(doc.api_keys.iter().map(|k| k.id.0.clone()));
         for subject in subjects {
             mirrors::<wire::Snapshot>(ffi::snapshot(&eval, &subject));
+            let prepared: Value =
+                serde_json::from_str(&ffi::prepared_snapshot(&eval, &subject).unwrap()).unwrap();
+            assert!(prepared.get("decisions").is_some());
+            mirrors::<wire::Snapshot>(prepared);
         }
     }
 }

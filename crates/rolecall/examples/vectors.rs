@@ -53,15 +53,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
             .collect();
         total += expected.len();
-        let snapshots: Vec<Value> = eval
-            .directory()
-            .subject_ids()
-            .map(|s| serde_json::to_value(eval.snapshot(s)))
-            .collect::<Result<_, _>>()?;
+        // Each with its prepared decisions: the JS tests read them with `SnapshotDecisions`, and
+        // the engine built from the same snapshot must ignore them.
+        let mut snapshots: Vec<Value> = Vec::new();
+        for s in eval.directory().subject_ids() {
+            snapshots.push(serde_json::to_value(eval.prepared_snapshot(s)?)?);
+        }
         cases.push(json!({
             "seed": seed,
             "policy_hash": policy.hash(),
             "policy": case.policy,
+            // The same policy as text in its declared order (the object above has its keys
+            // sorted): lists "in declared order" compare against the native engine's with it.
+            "policy_text": serde_json::to_string(&case.policy)?,
             "directory": case.directory,
             "checks": expected,
             "snapshots": snapshots,

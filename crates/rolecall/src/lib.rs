@@ -107,7 +107,10 @@ pub use reference::{
     ActionEntry, LevelEntry, MatrixCell, MatrixRow, Reference, Requirement, RoleEntry, Rule,
     ADMIN_ONLY, NO_ROLE,
 };
-pub use snapshot::{Snapshot, SnapshotScope};
+pub use snapshot::{
+    Expiry, PreparedDecisions, PreparedSnapshot, Snapshot, SnapshotScope, MAX_CONTEXT_CLASSES,
+    MAX_PREPARED_CHECKS,
+};
 pub use time::Timestamp;
 pub use who_can::{Holder, HolderSource, WhoCan};
 

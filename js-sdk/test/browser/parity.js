@@ -3,9 +3,10 @@
 // fetched from the test's server a chunk of cases at a time (/parity/cases?from=I&to=J) so a
 // large fixture never sits in the page whole. Each `run` returns its chunk's tally.
 import init, { Evaluator, Permissions, Policy } from '/dist/web.js';
-import { checkCase, fastPathCase, FAST_PATH_CASES, guarded, tally } from '../parity-core.mjs';
+import { SnapshotDecisions } from '/dist/esm/decisions.js';
+import { checkCase, fastPathCase, FAST_PATH_CASES, guarded, PREPARED_EVERY, preparedCase, tally } from '../parity-core.mjs';
 
-const lib = { Evaluator, Permissions, Policy };
+const lib = { Evaluator, Permissions, Policy, SnapshotDecisions };
 const out = document.getElementById('out');
 
 async function run(from, to) {
@@ -16,6 +17,7 @@ async function run(from, to) {
   cases.forEach((c, i) => {
     guarded(t, c.seed, 'case', () => checkCase(lib, c, t));
     if (from + i < FAST_PATH_CASES) guarded(t, c.seed, 'fast path', () => fastPathCase(lib, c, t));
+    if ((from + i) % PREPARED_EVERY === 0) guarded(t, c.seed, 'prepared decisions', () => preparedCase(lib, c, t));
   });
   out.textContent = `cases ${from}..${from + cases.length}: ${t.mismatchCount} mismatches`;
   return t;

@@ -3,6 +3,7 @@
 //! the key and its owner's sources) and the scopes they reach; ancestors outside those subtrees
 //! appear only when the policy itself names them (forbid scopes) or a key's owner holds
 //! something there, and then as unreachable placeholders that keep ancestry exact.
+//! `decisions` adds, on request, the answers a page gives before its engine has loaded.
 
 use crate::directory::{
     build_scopes, with_custom_roles, Directory, ForbidScope, Origin, NO_PARENT, NO_ROLE,
@@ -14,8 +15,15 @@ use crate::model::{
     ApiKeyDoc, AssignmentDoc, CustomRoleDoc, DirectoryDoc, GrantDoc, ScopeDoc, Text,
 };
 use crate::policy::Policy;
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+
+mod decisions;
+
+pub use decisions::{
+    Expiry, PreparedDecisions, PreparedSnapshot, MAX_CONTEXT_CLASSES, MAX_PREPARED_CHECKS,
+};
 
 /// The snapshot format version.
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -67,6 +75,10 @@ pub struct Snapshot {
     /// The custom roles its assignments name, and the custom roles they include: no other.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<CustomRoleDoc>,
+    /// The decisions a server prepared for a page ([`PreparedSnapshot`]): read past here, since
+    /// an evaluator decides from the rest.
+    #[serde(default, skip_serializing)]
+    pub decisions: Option<IgnoredAny>,
 }
 
 impl Snapshot {
@@ -232,6 +244,7 @@ impl Evaluator {
             grants,
             api_key,
             roles,
+            decisions: None,
         }
     }
 

@@ -1,0 +1,373 @@
+// `rolecall/decisions`: a page's first decisions, before its WebAssembly engine has loaded. The
+// server sends a prepared snapshot (`evaluator.snapshot(subject, { decisions: true })`): the
+// snapshot, plus the decisions the core took for that subject by building the very evaluator the
+// page will build from it. This file only looks them up: no WebAssembly, no policy, a few KB.
+// What the decisions leave to the engine (a permission asked by another spelling, a malformed
+// option, a scope past a partial sheet, a time given as text) is `pending`: denied until
+// `store.set(Permissions.fromSnapshot(policy, snapshot))` hands the page the engine.
+// docs/format.md ("Prepared decisions") describes the form, docs/gating.md the hand-over.
+
+// From the package's entry, so that Node's bundled entry and this module share one class
+// (`instanceof RolecallError` holds); browsers import the per-module build.
+import { RolecallError } from './index.js';
+import type { BulkOptions, CheckOptions, Decision, FromJson, Schema, Snapshot, Target } from './types.js';
+import type { PreparedDecisions } from './wire.js';
+
+/** The core's limits on a query's names, in bytes (crates/rolecall/src/limits.rs). */
+const MAX_ID_LEN = 256;
+const MAX_NAME_LEN = 128;
+const MAX_TARGET_LEN = 2 * MAX_NAME_LEN + 1;
+
+/** The answer to a question the prepared decisions leave to the engine. */
+const PENDING: Readonly<Decision> = Object.freeze({
+  allowed: false,
+  reason: 'pending',
+  message: 'Waiting for the permissions engine',
+  sources: [],
+  missing: [],
+});
+
+/** A context the prepared decisions do not cover, or one that is malformed: `pending`. */
+const NOT_PREPARED = -1;
+
+/**
+ * One subject's decisions, as the server prepared them: `can`, `check`, `allowedActions` and
+ * `scopesWhere` answered in JavaScript, exactly as `Permissions.fromSnapshot` answers them once
+ * the engine has loaded, and `pending` (denied) where the prepared decisions do not reach.
+ * Client-side gating is a convenience for the interface: the server enforces.
+ */
+export class SnapshotDecisions<S extends Schema = Schema> {
+  /** Whose decisions these are. */
+  readonly subject: string;
+  /** The hash of the policy they were taken under (the engine refuses another). */
+  readonly policyHash: string;
+  readonly #d: PreparedDecisions;
+  readonly #columns = new Map<string, number>();
+  readonly #attribute = new Map<number, string>();
+  readonly #dimensions: Set<string>;
+  /** Per class dimension: its name, its values' digits and its place value. */
+  readonly #classes = new Map<string, { digits: Map<string, number>; place: number }>();
+  readonly #scopes = new Map<string, number>();
+  readonly #scoped: Set<number>;
+
+  private constructor(subject: string, policyHash: string, d: PreparedDecisions) {
+    this.subject = subject;
+    this.policyHash = policyHash;
+    this.#d = d;
+    d.targets.forEach((t, i) => this.#columns.set(t, i));
+    for (const [column, attribute] of d.distinct_from) this.#attribute.set(column, attribute);
+    this.#dimensions = new Set(d.dimensions);
+    let place = 1;
+    for (const [dim, values] of d.classes) {
+      const digits = new Map<string, number>();
+      values.forEach((v, k) => digits.set(v, 3 + k));
+      this.#classes.set(d.dimensions[dim] ?? '', { digits, place });
+      place *= values.length + 3;
+    }
+    for (const [scope, list] of d.scopes) this.#scopes.set(scope, list);
+    this.#scoped = new Set(d.scoped);
+  }
+
+  /**
+   * From a prepared snapshot (object or JSON text), as the server sent it.
+   * @throws {RolecallError} `invalid_value` when it carries no prepared decisions (the server
+   * called `snapshot(subject)` without `{ decisions: true }`) or they are not the core's form.
+   */
+  static from<S extends Schema = Schema>(snapshot: FromJson<Snapshot> | string): SnapshotDecisions<S> {
+    let snap: unknown = snapshot;
+    if (typeof snapshot === 'string') {
+      try {
+        snap = JSON.parse(snapshot);
+      } catch (e) {
+        throw invalid('snapshot', `the snapshot is not JSON (${(e as Error).message})`);
+      }
+    }
+    const s = snap as Partial<Snapshot> | null;
+    if (typeof s !== 'object' || s === null || typeof s.subject !== 'string' || typeof s.policy_hash !== 'string') {
+      throw invalid('snapshot', 'not a snapshot: `subject` and `policy_hash` must be strings');
+    }
+    if (s.decisions === undefined) {
+      throw new RolecallError({
+        code: 'invalid_value',
+        message: 'this snapshot carries no prepared decisions',
+        path: 'decisions',
+        help: 'take it with `evaluator.snapshot(subject, { decisions: true })` on the server',
+      });
+    }
+    checkForm(s.decisions);
+    return new SnapshotDecisions<S>(s.subject, s.policy_hash, s.decisions);
+  }
+
+  /** May the subject do `action` in `scope`? `false` too while the question is `pending`. */
+  can(action: Target<S>, scope: string, options?: CheckOptions<S>): boolean {
+    return this.#decide(action, scope, options).allowed;
+  }
+
+  /** The full decision, with the tooltip message (`pending` where the engine must answer). */
+  check(action: Target<S>, scope: string, options?: CheckOptions<S>): Decision {
+    const d = this.#decide(action, scope, options);
+    return { ...d, sources: d.sources.map((x) => ({ ...x })), missing: [...d.missing] };
+  }
+
+  /** Whether the prepared decisions answer this question (else `check` says `pending`). */
+  answers(action: Target<S>, scope: string, options?: CheckOptions<S>): boolean {
+    return this.#decide(action, scope, options) !== PENDING;
+  }
+
+  /**
+   * Every action the subject may do at `scope`, in declared order (`distinct_from` not checked,
+   * as `Permissions.allowedActions`); `[]` while the question is not prepared.
+   */
+  allowedActions(scope: string, options?: BulkOptions<S>): S['action'][] {
+    name(scope, 'scope', MAX_ID_LEN);
+    const o = optionsOf(options);
+    const list = this.#scopes.get(scope);
+    if (list === undefined) return [];
+    const cls = this.#classOf(o.context);
+    const row = cls === NOT_PREPARED ? NOT_PREPARED : this.#row(list, cls, 0, o.now);
+    const out: S['action'][] = [];
+    if (row === NOT_PREPARED) return out;
+    for (let a = 0; a < this.#d.actions; a++) {
+      if (this.#entry(this.#d.rows[row]?.[a], scope).allowed) out.push(this.#d.targets[a] as S['action']);
+    }
+    return out;
+  }
+
+  /** Every reachable scope where the subject may do `action`, in tree order; `[]` while not prepared. */
+  scopesWhere(action: S['action'], options?: BulkOptions<S>): string[] {
+    const column = this.#column(action, false);
+    const o = optionsOf(options);
+    const cls = this.#classOf(o.context);
+    const out: string[] = [];
+    if (cls === NOT_PREPARED || !this.#d.complete) return out;
+    for (const [scope, list] of this.#d.scopes) {
+      const row = this.#row(list, cls, 0, o.now);
+      if (row === NOT_PREPARED) return [];
+      if (this.#entry(this.#d.rows[row]?.[column], scope).allowed) out.push(scope);
+    }
+    return out;
+  }
+
+  /**
+   * A check, read as the core reads it (crates/rolecall/src/eval/resolve.rs), raising its input
+   * errors in the same order: names over the limits, an unknown action, an unknown dimension;
+   * then, at a prepared scope, a missing resource attribute and a missing time.
+   */
+  #decide(action: unknown, scope: unknown, options: CheckOptions<S> | undefined): Readonly<Decision> {
+    const target = name(action, 'action', MAX_TARGET_LEN);
+    const at = name(scope, 'scope', MAX_ID_LEN);
+    const o = optionsOf(options);
+    const column = this.#column(target, true);
+    if (column === NOT_PREPARED) return PENDING;
+    const cls = this.#classOf(o.context);
+    const list = this.#scopes.get(at);
+    if (list === undefined) {
+      return this.#d.complete && cls !== NOT_PREPARED ? this.#entry(this.#d.out_of_scope[column], at) : PENDING;
+    }
+    let own = 0;
+    const attribute = this.#attribute.get(column);
+    if (attribute !== undefined) {
+      if (o.resource !== undefined && !isStringRecord(o.resource)) return PENDING;
+      const v = o.resource?.[attribute];
+      if (v === undefined) {
+        throw new RolecallError({
+          code: 'missing_resource_attribute',
+          message: `action \`${target}\` needs the resource attribute \`${attribute}\``,
+          path: 'resource',
+        });
+      }
+      own = v === this.subject || v === this.#d.owner ? 1 : 0;
+    }
+    if (cls === NOT_PREPARED) return PENDING;
+    const row = this.#row(list, cls, own, o.now);
+    return row === NOT_PREPARED ? PENDING : this.#entry(this.#d.rows[row]?.[column], at);
+  }
+
+  /** A target's column; `NOT_PREPARED` for a permission by another spelling. */
+  #column(target: string, permissions: boolean): number {
+    const isPermission = permissions && target.lastIndexOf(':', MAX_NAME_LEN + 1) >= 0;
+    const column = this.#columns.get(target);
+    if (column !== undefined && column < this.#d.actions !== isPermission) return column;
+    if (isPermission) return NOT_PREPARED; // the engine resolves other spellings
+    throw new RolecallError({ code: 'unknown_action', message: `unknown action \`${target}\``, path: 'action' });
+  }
+
+  /** The row of a prepared scope's list for a class and resource (or the expired row). */
+  #row(list: number, cls: number, own: number, now: unknown): number {
+    const e = this.#d.expires;
+    if (e !== undefined) {
+      const t = timeOf(now);
+      if (t === null) {
+        throw new RolecallError({
+          code: 'missing_time',
+          message: `API key \`${this.subject}\` expires, so the query needs \`now\``,
+          path: 'now',
+        });
+      }
+      if (typeof t === 'string') return NOT_PREPARED; // RFC 3339 text: the engine parses it
+      if (t >= e.at_ms) return e.row;
+    } else {
+      timeOf(now);
+    }
+    return this.#d.row_sets[list]?.[cls * 2 + own] ?? NOT_PREPARED;
+  }
+
+  /** Table entry `i` at `scope`: an out-of-scope message gets the scope's id. */
+  #entry(i: number | undefined, scope: string): Readonly<Decision> {
+    const d = i === undefined ? undefined : this.#d.table[i];
+    if (d === undefined || i === undefined) return PENDING;
+    return this.#scoped.has(i) ? { ...d, message: d.message + scope } : d;
+  }
+
+  /** A context's class; `NOT_PREPARED` when the sheet does not prepare it or it is malformed. */
+  #classOf(context: unknown): number {
+    if (context === undefined) return 0;
+    if (!isStringRecord(context)) return NOT_PREPARED;
+    let cls = 0;
+    let given = false;
+    for (const [k, v] of Object.entries(context)) {
+      if (over(k, MAX_NAME_LEN)) throw tooLong('context', 'a dimension', k, MAX_NAME_LEN);
+      if (over(v, MAX_ID_LEN)) throw tooLong(`context.${k}`, 'a context value', v, MAX_ID_LEN);
+      if (!this.#dimensions.has(k)) {
+        throw new RolecallError({ code: 'unknown_dimension', message: `unknown dimension \`${k}\``, path: `context.${k}` });
+      }
+      given = true;
+      const c = this.#classes.get(k);
+      if (c !== undefined) cls += c.place * (v === '*' ? 1 : (c.digits.get(v) ?? 2));
+    }
+    return given && !this.#d.contexts ? NOT_PREPARED : cls;
+  }
+}
+
+/** The earliest and latest instants RFC 3339 can write (years 0000 to 9999), in milliseconds. */
+const MIN_TIME = -62_167_219_200_000;
+const MAX_TIME = 253_402_300_799_999;
+
+/** A query's time as the SDK reads it: the clock, `null`, RFC 3339 text, or milliseconds. */
+function timeOf(now: unknown): number | string | null {
+  if (now === undefined) return Date.now();
+  if (now === null || typeof now === 'string') return now;
+  const ms = typeof now === 'number' ? now : now instanceof Date ? now.getTime() : undefined;
+  if (ms === undefined) throw invalid('now', `\`now\` must be a Date, milliseconds or RFC 3339 text, not ${kind(now)}`);
+  if (!(ms >= MIN_TIME && ms <= MAX_TIME)) {
+    throw invalid('now', `\`now\` is not a time between the years 0000 and 9999 (${String(ms)} ms)`);
+  }
+  return ms;
+}
+
+/** The options argument: an object or nothing. */
+function optionsOf<T extends object>(o: T | undefined): Partial<CheckOptions> {
+  if (o === undefined) return {};
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw invalid('options', `\`options\` must be an object, not ${kind(o)}`);
+  return o as Partial<CheckOptions>;
+}
+
+// Node 20 and every current browser have `isWellFormed`; the pattern is for older ones.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A name argument: a string of well-formed Unicode within `max` bytes. */
+function name(v: unknown, path: string, max: number): string {
+  if (typeof v !== 'string') throw invalid(path, `\`${path}\` must be a string, not ${kind(v)}`);
+  if (LONE_SURROGATE.test(v)) {
+    throw new RolecallError({ code: 'invalid_value', message: 'an unpaired UTF-16 surrogate in a string', path, help: 'text must be well-formed Unicode' });
+  }
+  if (over(v, max)) {
+    const where = path === 'action' && v.lastIndexOf(':', MAX_NAME_LEN + 1) >= 0 ? 'permission' : path;
+    throw tooLong(where, `${/^[aeiou]/.test(where) ? 'an' : 'a'} ${where}`, v, max);
+  }
+  return v;
+}
+
+/** Whether `s` is over `max` bytes of UTF-8 (a string of n UTF-16 units has n to 3n bytes). */
+function over(s: string, max: number): boolean {
+  return s.length > max || (s.length * 3 > max && new TextEncoder().encode(s).length > max);
+}
+
+function tooLong(path: string, what: string, s: string, max: number): RolecallError {
+  return new RolecallError({ code: 'limit_exceeded', message: `${what} is at most ${max} bytes, and this one has ${new TextEncoder().encode(s).length}`, path });
+}
+
+function isStringRecord(v: unknown): v is Record<string, string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  return Object.values(v).every((x) => typeof x === 'string');
+}
+
+function invalid(path: string, message: string): RolecallError {
+  return new RolecallError({ code: 'invalid_value', message, path });
+}
+
+function kind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return v === undefined ? 'missing' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/**
+ * The prepared decisions' shape, checked once, whole (a hand-made, edited or truncated one is
+ * refused, never half-read): every list, every decision, every index in range.
+ */
+function checkForm(d: unknown): asserts d is PreparedDecisions {
+  const fail = (path: string, what: string): never => {
+    throw invalid(`decisions.${path}`, `the prepared decisions are not in the form \`snapshot(subject, { decisions: true })\` writes: ${what}`);
+  };
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) fail('', 'not an object');
+  const x = d as Record<string, unknown>;
+  const list = (k: string): unknown[] => (Array.isArray(x[k]) ? (x[k] as unknown[]) : fail(k, 'not a list'));
+  const index = (v: unknown, below: number, path: string): void => {
+    if (!(Number.isInteger(v) && (v as number) >= 0 && (v as number) < below)) fail(path, `not an index below ${below}`);
+  };
+  const strings = (v: unknown, path: string): void => {
+    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) fail(path, 'not a list of strings');
+  };
+  strings(x.targets, 'targets');
+  strings(x.dimensions, 'dimensions');
+  const targets = list('targets').length;
+  index(x.actions, targets + 1, 'actions');
+  if (typeof x.contexts !== 'boolean') fail('contexts', 'not a boolean');
+  if (typeof x.complete !== 'boolean') fail('complete', 'not a boolean');
+  list('distinct_from').forEach((v, i) => {
+    const p = Array.isArray(v) ? v : fail(`distinct_from[${i}]`, 'not [target, attribute]');
+    if (typeof p[1] !== 'string') fail(`distinct_from[${i}]`, 'not [target, attribute]');
+    index(p[0], x.actions as number, `distinct_from[${i}]`);
+  });
+  list('classes').forEach((v, i) => {
+    const p = Array.isArray(v) ? v : fail(`classes[${i}]`, 'not [dimension, values]');
+    index(p[0], list('dimensions').length, `classes[${i}]`);
+    strings(p[1], `classes[${i}]`);
+  });
+  const table = list('table');
+  table.forEach((t, i) => {
+    const e = t as Record<string, unknown>;
+    if (
+      typeof t !== 'object' || t === null || typeof e.allowed !== 'boolean' || typeof e.reason !== 'string' ||
+      typeof e.message !== 'string' || !Array.isArray(e.sources) || !e.sources.every((s) => typeof s === 'object' && s !== null)
+    ) {
+      fail(`table[${i}]`, 'not a decision');
+    }
+    strings(e.missing, `table[${i}].missing`);
+  });
+  list('scoped').forEach((v, i) => index(v, table.length, `scoped[${i}]`));
+  list('out_of_scope').forEach((v, i) => index(v, table.length, `out_of_scope[${i}]`));
+  if (list('out_of_scope').length !== targets) fail('out_of_scope', 'not one per target');
+  const rows = list('rows');
+  rows.forEach((r, i) => {
+    if (!Array.isArray(r) || r.length !== targets) fail(`rows[${i}]`, 'not one decision per target');
+    (r as unknown[]).forEach((v, j) => index(v, table.length, `rows[${i}][${j}]`));
+  });
+  const sets = list('row_sets');
+  sets.forEach((r, i) => {
+    if (!Array.isArray(r)) fail(`row_sets[${i}]`, 'not a list');
+    (r as unknown[]).forEach((v, j) => index(v, rows.length, `row_sets[${i}][${j}]`));
+  });
+  list('scopes').forEach((v, i) => {
+    const p = Array.isArray(v) ? v : fail(`scopes[${i}]`, 'not [scope, list]');
+    if (typeof p[0] !== 'string') fail(`scopes[${i}]`, 'not [scope, list]');
+    index(p[1], sets.length, `scopes[${i}]`);
+  });
+  if (x.expires !== undefined) {
+    const e = x.expires as Record<string, unknown>;
+    if (typeof e !== 'object' || e === null || typeof e.at_ms !== 'number') fail('expires', 'not { at_ms, row }');
+    index(e.row, rows.length, 'expires.row');
+  }
+  if (x.owner !== undefined && typeof x.owner !== 'string') fail('owner', 'not a string');
+}

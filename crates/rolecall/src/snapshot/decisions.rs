@@ -12,6 +12,7 @@
 //! that decide alike, are stored once.
 
 use super::Snapshot;
+use crate::directory::ForbidScope;
 use crate::error::Result;
 use crate::eval::{Decision, Evaluator, Query, Reason, Target};
 use crate::time::Timestamp;
@@ -23,9 +24,9 @@ use std::sync::Arc;
 /// listed values), the sheet prepares the class of a query without context only, and says so.
 pub const MAX_CONTEXT_CLASSES: usize = 64;
 
-/// Checks a sheet runs at most (scopes x classes x targets). Past it, the sheet prepares the
-/// scopes it reached, in tree order, and says it is partial: a page asks its engine about the
-/// others.
+/// Checks a sheet runs at most (kinds of scope x classes x targets, a kind of scope being the
+/// scopes the same sources and forbid rules cover). Past it, the sheet prepares the scopes it
+/// reached, in tree order, and says it is partial: a page asks its engine about the others.
 pub const MAX_PREPARED_CHECKS: usize = 200_000;
 
 /// The decisions of one subject, prepared for a page (the `decisions` of a prepared snapshot).
@@ -218,13 +219,33 @@ impl Evaluator {
             .copied()
             .filter(|&sc| self.dir.scopes.reachable.get(sc as usize).copied() == Some(true))
             .collect();
-        let per_scope = count.saturating_mul(targets.len()).max(1);
+        // Two scopes decide alike when the same sources and forbid rules cover them: a
+        // decision reads the query's scope only through those, and in an out-of-scope message,
+        // which the sheet completes with the scope's id. Each such signature is asked once.
+        let own = self.sources(key.map_or(s, |k| k.owner));
+        let signature = |sc: u32| -> Vec<bool> {
+            own.iter()
+                .chain(key.map(|k| &k.source))
+                .map(|src| self.covers(src, sc))
+                .chain(self.dir.forbid_scopes.iter().map(|f| match f {
+                    ForbidScope::At(x) => self.dir.scopes.covers(*x, sc),
+                    ForbidScope::Everywhere | ForbidScope::Nowhere => false,
+                }))
+                .collect()
+        };
+        let mut lists: HashMap<Vec<bool>, u32> = HashMap::new();
+        let per_signature = count.saturating_mul(targets.len()).max(1);
         let mut scopes = Vec::new();
-        for (n, &sc) in reachable.iter().enumerate() {
-            if n.saturating_add(1).saturating_mul(per_scope) > MAX_PREPARED_CHECKS {
+        for &sc in &reachable {
+            let scope = self.dir.scopes.name(sc);
+            let sig = signature(sc);
+            if let Some(&list) = lists.get(&sig) {
+                scopes.push((scope.to_owned(), list));
+                continue;
+            }
+            if lists.len().saturating_add(1).saturating_mul(per_signature) > MAX_PREPARED_CHECKS {
                 break;
             }
-            let scope = self.dir.scopes.name(sc);
             let mut set = Vec::with_capacity(count * 2);
             for ctx in &class_contexts {
                 let ctx: Vec<(&str, &str)> =
@@ -245,7 +266,9 @@ impl Evaluator {
                 set.push(sheet.row(row));
                 set.push(sheet.row(own_row));
             }
-            scopes.push((scope.to_owned(), sheet.set(set)));
+            let list = sheet.set(set);
+            lists.insert(sig, list);
+            scopes.push((scope.to_owned(), list));
         }
         let complete = scopes.len() == reachable.len();
 

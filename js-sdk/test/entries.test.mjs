@@ -50,6 +50,26 @@ const a = enforce(ev, 'oscar', 'refunds.create', 'acme-cl');
 const b = enforce(ev, 'oscar', 'nope.nothing', 'org');
 console.log(a.status, b.status, b.body.error.code);`;
 
+// rolecall/decisions throws the main entry's RolecallError too (a page tells an input error from
+// a crash with instanceof), in both module systems.
+const decisionsUse = (load) => `
+${load}
+const fs = require('node:fs');
+const ev = new Evaluator(Policy.parse(fs.readFileSync(${policyFile}, 'utf8')), fs.readFileSync(${directoryFile}, 'utf8'));
+const d = SnapshotDecisions.from(ev.snapshot('oscar', { decisions: true }));
+let code;
+try { d.can('nope.nothing', 'org'); } catch (e) { code = e instanceof RolecallError && e.code; }
+console.log(d.can('refunds.create', 'acme-cl'), code);`;
+
+test('rolecall/decisions shares the main entry\'s RolecallError: CommonJS and ES module', () => {
+  const cjsUse = decisionsUse(`const { Policy, Evaluator, RolecallError } = require('rolecall');\nconst { SnapshotDecisions } = require('rolecall/decisions');`);
+  assert.equal(node(sdk, ['-e', cjsUse]), 'true unknown_action');
+  const esmUse = decisionsUse(
+    `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nimport { Policy, Evaluator, RolecallError } from 'rolecall';\nimport { SnapshotDecisions } from 'rolecall/decisions';`,
+  );
+  assert.equal(node(sdk, ['--input-type=module', '-e', esmUse]), 'true unknown_action');
+});
+
 test('rolecall/node shares the main entry\'s classes: CommonJS and ES module', () => {
   const cjsEnforce = enforceUse(`const { Policy, Evaluator } = require('rolecall');\nconst { enforce } = require('rolecall/node');`);
   assert.equal(node(sdk, ['-e', cjsEnforce]), '200 400 unknown_action');

@@ -51,3 +51,31 @@ test('clicking a disabled link sends nothing; the server refuses it when sent an
   });
   assert.equal(code, await action(page, 'cidr_blocks.toggle_restriction').getAttribute('data-rolecall-reason'));
 });
+
+test('the page gates from the prepared decisions before the engine loads, and the engine agrees', async () => {
+  // The .wasm is held back until the page has gated from the prepared decisions alone.
+  const context = await app.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  let release;
+  const held = new Promise((r) => (release = r));
+  await context.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await context.request.post(`${app.url}/api/session`, { data: { user: 'carla' } });
+  await page.goto(`${app.url}/plain.html`);
+  await page.waitForFunction(() => document.body.dataset.rolecall === 'decisions' && document.querySelector('#quick [data-rolecall-state]'));
+  const states = () =>
+    page.$$eval('#quick [data-rolecall-action]', (els) =>
+      els.map((e) => [e.getAttribute('data-rolecall-action'), e.getAttribute('data-rolecall-state'), e.getAttribute('data-rolecall-reason')]),
+    );
+  const before = await states();
+  assert.ok(before.some(([, s]) => s === 'allowed') && before.some(([, s]) => s !== 'allowed'), JSON.stringify(before));
+  release();
+  await page.waitForFunction(() => document.body.dataset.rolecall === 'engine');
+  assert.deepEqual(await states(), before);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

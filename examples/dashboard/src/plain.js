@@ -1,7 +1,10 @@
-// rolecall/dom on a page without a framework: load the policy and the user's snapshot, then
-// `watch` the marked buttons. Changing the tenant only changes `data-rolecall-scope` (and the
-// country context): `watch` sees the attribute change and gates the buttons again.
+// rolecall/dom on a page without a framework: load the user's snapshot with its prepared
+// decisions and `watch` the marked buttons at once (`rolecall/decisions`: no WebAssembly yet);
+// then load the engine and the policy and hand the store the engine's `Permissions`, which
+// answer the same. Changing the tenant only changes `data-rolecall-scope` (and the country
+// context): `watch` sees the attribute change and gates the buttons again.
 import init, { Permissions, Policy } from 'rolecall';
+import { SnapshotDecisions } from 'rolecall/decisions';
 import { createPermissionStore, watch } from 'rolecall/dom';
 import './styles.css';
 
@@ -12,17 +15,21 @@ const get = async (path) => {
 };
 
 async function main() {
-  await init();
+  const engine = init(); // downloads and compiles while the page gates from the decisions
   const session = await get('/api/session');
   const who = document.getElementById('who');
   if (session.subject === null) {
     who.innerHTML = 'Not signed in: <a href="/">choose a demo user</a> first.';
     return;
   }
-  const { policy: text } = await get('/api/policy');
-  const policy = Policy.parse(text);
-  const [me, snapshot] = await Promise.all([get('/api/me'), get('/api/me/snapshot')]);
-  const store = createPermissionStore(Permissions.fromSnapshot(policy, snapshot));
+  const [me, snapshot] = await Promise.all([get('/api/me'), get('/api/me/snapshot?decisions=1')]);
+  const store = createPermissionStore(SnapshotDecisions.from(snapshot));
+  document.body.dataset.rolecall = 'decisions';
+  (async () => {
+    const [, { policy: text }] = await Promise.all([engine, get('/api/policy')]);
+    store.set(Permissions.fromSnapshot(Policy.parse(text), snapshot));
+    document.body.dataset.rolecall = 'engine';
+  })().catch((e) => (who.textContent = `The permissions engine did not load: ${e.message}`));
   who.textContent = `Signed in as ${me.name} (${me.subject}).`;
 
   const quick = document.getElementById('quick');

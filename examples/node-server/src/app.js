@@ -116,9 +116,12 @@ export function createApp({ policyText, directoryText, dashboardDir, store, busi
         .map((s) => ({ id: s.id, parent: s.parent, kind: s.kind, ...tenants[s.id] })),
     });
   });
-  // Only the signed-in subject's own snapshot: their sources and the scopes they reach.
+  // Only the signed-in subject's own snapshot: their sources and the scopes they reach. With
+  // `?decisions=1`, also their decisions, for a page that gates before its WebAssembly loads
+  // (`rolecall/decisions`).
   app.get('/api/me/snapshot', signedIn, (req, res) => {
-    res.json(directory.evaluator.snapshot(req.subject));
+    const decisions = req.query.decisions === '1';
+    res.json(directory.evaluator.snapshot(req.subject, { decisions }));
   });
 
   // --- The dashboard's API: every route enforced --------------------------------------------

@@ -64,7 +64,7 @@ test('the page gates from the prepared decisions before the engine loads, and th
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await context.request.post(`${app.url}/api/session`, { data: { user: 'carla' } });
+  await context.request.post(`${app.url}/api/session`, { data: { user: 'sam' } });
   await page.goto(`${app.url}/plain.html`);
   await page.waitForFunction(() => document.body.dataset.rolecall === 'decisions' && document.querySelector('#quick [data-rolecall-state]'));
   const states = () =>

@@ -56,9 +56,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
     } else {
         let d = eval.check(&query).map_err(|e| vec![query_error(e)])?;
         if args.json {
-            println!("{}", json_of(&d));
+            crate::outln!("{}", json_of(&d));
         } else {
-            print!("{}", text(&eval, &d));
+            crate::out!("{}", text(&eval, &d));
         }
         d
     };

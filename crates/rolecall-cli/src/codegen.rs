@@ -42,7 +42,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
     match &ts.output {
         Some(out) => std::fs::write(out, module)
             .map_err(|e| vec![io_error(&out.display().to_string(), &e)])?,
-        None => print!("{module}"),
+        None => crate::out!("{module}"),
     }
     Ok(ExitCode::SUCCESS)
 }

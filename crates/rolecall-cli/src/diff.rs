@@ -38,9 +38,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
     let after = load(&args.after)?;
     let d = rolecall::diff(&before, &after);
     if args.json {
-        println!("{}", crate::check::json_of(&d));
+        crate::outln!("{}", crate::check::json_of(&d));
     } else {
-        print!("{}", text(&d));
+        crate::out!("{}", text(&d));
     }
     Ok(ExitCode::SUCCESS)
 }

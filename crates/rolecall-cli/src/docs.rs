@@ -38,7 +38,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| vec![io_error(&path.display().to_string(), &e)])?,
-        None => print!("{text}"),
+        None => crate::out!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -10,13 +10,13 @@ use rolecall::{Decision, Evaluator, Query, SourceKind, SourceTrace};
 pub fn run(eval: &Evaluator, q: &Query<'_>, json: bool) -> Result<Decision, Vec<Located>> {
     let trace = eval.trace(q).map_err(|e| vec![query_error(e)])?;
     if json {
-        println!("{}", json_of(&trace));
+        crate::outln!("{}", json_of(&trace));
     } else {
-        print!("{}", verdict(&trace.decision));
+        crate::out!("{}", verdict(&trace.decision));
         for m in &trace.decision.missing {
-            println!("  missing {m}");
+            crate::outln!("  missing {m}");
         }
-        print!("{}", derivation(eval, q, &trace.decision, &trace.sources));
+        crate::out!("{}", derivation(eval, q, &trace.decision, &trace.sources));
     }
     Ok(trace.decision)
 }

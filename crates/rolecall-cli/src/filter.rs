@@ -96,14 +96,14 @@ pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
     };
     if args.json {
         let out = serde_json::json!({ "plan": plan, "sql": sql });
-        println!("{}", crate::check::json_of(&out));
+        crate::outln!("{}", crate::check::json_of(&out));
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{}", crate::check::json_of(&plan));
+    crate::outln!("{}", crate::check::json_of(&plan));
     if let Some(sql) = sql {
-        println!("WHERE {}", sql.text);
+        crate::outln!("WHERE {}", sql.text);
         for (i, v) in sql.values.iter().enumerate() {
-            println!(
+            crate::outln!(
                 "  ${} = {}",
                 i + 1 + columns.as_ref().map_or(0, |c| c.offset),
                 serde_json::to_string(v).unwrap_or_default()

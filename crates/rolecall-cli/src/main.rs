@@ -11,6 +11,7 @@ mod explain;
 mod filter;
 mod input;
 mod lint;
+mod output;
 mod query_args;
 mod report;
 mod schema;
@@ -87,7 +88,7 @@ fn finish(outcome: Result<ExitCode, Vec<Located>>, json: bool) -> ExitCode {
         Err(errs) => {
             if json {
                 if let Some(first) = errs.first() {
-                    println!("{}", to_json(first));
+                    crate::outln!("{}", to_json(first));
                 }
             } else {
                 for e in &errs {

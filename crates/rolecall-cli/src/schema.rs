@@ -35,7 +35,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
         None => all(),
     };
     let schema = with_case_codes(schema);
-    println!("{}", crate::check::json_of(&schema));
+    crate::outln!("{}", crate::check::json_of(&schema));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -32,9 +32,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
         let prepared = eval
             .prepared_snapshot(&args.subject)
             .map_err(|e| vec![Located::bare(e)])?;
-        println!("{}", crate::check::json_of(&prepared));
+        crate::outln!("{}", crate::check::json_of(&prepared));
     } else {
-        println!("{}", crate::check::json_of(&eval.snapshot(&args.subject)));
+        crate::outln!("{}", crate::check::json_of(&eval.snapshot(&args.subject)));
     }
     Ok(ExitCode::SUCCESS)
 }

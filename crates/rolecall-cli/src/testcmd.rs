@@ -49,7 +49,7 @@ pub fn run(args: &Args) -> ExitCode {
             run_file(arg, &mut tally);
         }
     }
-    println!("{} passed, {} failed", tally.passed, tally.failed);
+    crate::outln!("{} passed, {} failed", tally.passed, tally.failed);
     if tally.failed == 0 {
         ExitCode::SUCCESS
     } else {
@@ -81,9 +81,13 @@ fn run_file(path: &Path, tally: &mut Tally) {
     match run_test_file(&file.text, &mut load) {
         Ok(report) => {
             for c in report.cases.iter().filter(|c| !c.passed) {
-                println!(
+                crate::outln!(
                     "{}:{}: {}: expected {}, got {}",
-                    file.name, c.line, c.name, c.expected, c.actual
+                    file.name,
+                    c.line,
+                    c.name,
+                    c.expected,
+                    c.actual
                 );
             }
             tally.passed += report.passed();

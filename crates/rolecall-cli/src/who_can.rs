@@ -45,19 +45,19 @@ pub fn run(args: &Args) -> Result<ExitCode, Vec<Located>> {
         .who_can(q.target()?, &q.scope, &q.context(), &q.resource(), now)
         .map_err(|e| vec![query_error(e)])?;
     if args.json {
-        println!("{}", crate::check::json_of(&answer));
+        crate::outln!("{}", crate::check::json_of(&answer));
         return Ok(ExitCode::SUCCESS);
     }
     if answer.allowed.is_empty() {
-        println!("nobody is allowed");
+        crate::outln!("nobody is allowed");
     }
     for h in &answer.allowed {
-        print!("{}", holder_text(&eval, h));
+        crate::out!("{}", holder_text(&eval, h));
     }
     if !answer.review.is_empty() {
-        println!("denied only by a context or an except:");
+        crate::outln!("denied only by a context or an except:");
         for h in &answer.review {
-            print!("{}", holder_text(&eval, h));
+            crate::out!("{}", holder_text(&eval, h));
         }
     }
     Ok(ExitCode::SUCCESS)

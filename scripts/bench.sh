@@ -48,6 +48,8 @@ say "large directories: bench/js/large.mjs (100k and 1M assignments, fresh proce
 node bench/js/large.mjs >/dev/null || js_status=$?
 say "the browser's first decision: bench/js/first-decision.mjs (Chromium)"
 node bench/js/first-decision.mjs >/dev/null || js_status=$?
+say "prepared snapshots: bench/js/prepared.mjs (the server's cost of a page's first decisions)"
+node bench/js/prepared.mjs >/dev/null || js_status=$?
 say "what the browser module holds: bench/js/module-size.mjs (twiggy)"
 TWIGGY_VERSION="0.8.0"
 if [[ -z "${TWIGGY:-}" && "$("$REPO/.tools/bin/twiggy" --version 2>/dev/null | awk '{ print $2 }')" != "$TWIGGY_VERSION" ]]; then

@@ -2,6 +2,7 @@
 // default import of `init` that the browser part uses.
 import init, { Evaluator, Permissions, Policy, RolecallError, type Decision } from 'rolecall';
 import wasm from 'rolecall/rolecall.wasm';
+import { SnapshotDecisions } from 'rolecall/decisions';
 
 declare const policyText: string;
 declare const directoryText: string;
@@ -15,6 +16,13 @@ export async function main(): Promise<void> {
   // the server sends the policy as JSON and the user's snapshot
   const res = { json: (body: unknown) => JSON.stringify(body) };
   const sent = res.json({ policy: evaluator.policy.toJSON(), snapshot: evaluator.snapshot('bob') });
+
+  // a page's first decisions, before the engine loads (taken with { decisions: true })
+  const prepared = evaluator.snapshot('bob', { decisions: true });
+  const first = SnapshotDecisions.from(JSON.parse(JSON.stringify(prepared)));
+  const early: boolean = first.can('refunds.create', 'acme-cl');
+  const pending: boolean = first.check('refunds.create', 'acme-cl').reason === 'pending';
+  console.log(early, pending, first.answers('refunds.create', 'acme-cl'), first.scopesWhere('refunds.create'));
 
   // in the browser
   await init();

@@ -62,6 +62,13 @@ function badQuery(subject: unknown, action: unknown, scope: unknown): never {
   throw invalid('', 'invalid query');
 }
 
+/** A snapshot object without its prepared decisions; anything else as it is. */
+function withoutDecisions<T>(snapshot: T): T {
+  if (typeof snapshot !== 'object' || snapshot === null || !('decisions' in snapshot)) return snapshot;
+  const { decisions: _, ...rest } = snapshot as T & { decisions?: unknown };
+  return rest as T;
+}
+
 /** Options checked: an object or nothing, and a valid `now` when given. */
 function checkOptions<T extends { now?: unknown }>(o: T | undefined): T | undefined {
   if (optionsArg(o) !== undefined) time(o?.now);
@@ -105,7 +112,9 @@ export class Evaluator<S extends Schema = Schema> {
     snapshot: FromJson<Snapshot> | string,
   ): Evaluator<S> {
     const p = policyInternals(policy);
-    const json = documentText(snapshot, 'snapshot');
+    // Prepared decisions are the page's to read before the engine loads; the engine decides from
+    // the rest (and would only skip them), so an object's are not written for it.
+    const json = documentText(withoutDecisions(snapshot), 'snapshot');
     return new Evaluator<S>(policy, new FromNative(call(() => wasm().Evaluator.fromSnapshot(p.ffi, json))));
   }
 

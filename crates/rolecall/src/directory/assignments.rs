@@ -128,7 +128,8 @@ impl Assignments {
         })
     }
 
-    /// Assignment `i`'s id, if it has one.
+    /// Assignment `i`'s id, if the store holds it (a generated one may still wait: see
+    /// `ids`).
     pub(crate) fn id_ref(&self, i: usize) -> Option<IdRef<'_>> {
         let r = self.recs.get(i)?;
         if r.n > 0 {
@@ -137,7 +138,7 @@ impl Assignments {
         self.extra(r)?.id.as_deref().map(IdRef::Given)
     }
 
-    /// Assignment `i`'s id text, if it has one.
+    /// Assignment `i`'s id text, if the store holds it (as [`Assignments::id_ref`]).
     pub(crate) fn id_text(&self, i: usize) -> Option<String> {
         let r = self.recs.get(i)?;
         if r.n > 0 {
@@ -147,9 +148,9 @@ impl Assignments {
     }
 
     /// The hash a generated id of assignment `i` starts from (subject names from `subjects`).
-    pub(super) fn hash(&self, i: usize) -> Option<u64> {
+    pub(super) fn hash(&self, i: usize, subjects: &IdMap) -> Option<u64> {
         let v = self.view(i)?;
-        let subject = self.subjects.name(v.subject);
+        let subject = subjects.name(v.subject);
         Some(assignment_hash_of(
             subject, v.role, v.scope, v.context, v.except,
         ))
@@ -163,8 +164,9 @@ impl Assignments {
         }
     }
 
-    /// Assignment `i` as a document (subject names from `subjects`).
-    pub(crate) fn get(&self, i: usize, subjects: &IdMap) -> Option<AssignmentDoc> {
+    /// Assignment `i` as a document (subject names from `subjects`), with the id the store
+    /// holds: [`crate::Directory`]'s `assignment` fills in one still waiting.
+    pub(super) fn get(&self, i: usize, subjects: &IdMap) -> Option<AssignmentDoc> {
         let v = self.view(i)?;
         Some(AssignmentDoc {
             id: self.id_text(i),
@@ -176,15 +178,8 @@ impl Assignments {
         })
     }
 
-    /// Every assignment as a document.
-    pub(crate) fn docs<'a>(
-        &'a self,
-        subjects: &'a IdMap,
-    ) -> impl Iterator<Item = AssignmentDoc> + 'a {
-        (0..self.len()).filter_map(move |i| self.get(i, subjects))
-    }
-
-    /// Removes assignment `i`, the last taking its place; the removed one as a document.
+    /// Removes assignment `i`, the last taking its place; the removed one as a document (the
+    /// directory's ids settled first: see `ids`).
     pub(crate) fn swap_remove(&mut self, i: usize, subjects: &IdMap) -> Option<AssignmentDoc> {
         let doc = self.get(i, subjects)?;
         let r = self.recs.swap_remove(i);

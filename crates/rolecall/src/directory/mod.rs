@@ -167,7 +167,7 @@ impl Directory {
     ) -> Result<Directory, Vec<Error>> {
         let DirectoryInput {
             doc: mut d,
-            assignments: mut store,
+            assignments: store,
         } = input;
         let mut errs = Vec::new();
         for (what, n) in [
@@ -180,7 +180,7 @@ impl Directory {
                 return Err(vec![e]);
             }
         }
-        let ids = ItemIds::assign(&mut d, &mut store, &mut errs);
+        let ids = ItemIds::assign(&mut d, &store, &mut errs);
         let scopes = build_scopes(&d, &mut errs, true);
         let before = errs.len();
         let custom = with_custom_roles(policy, &d.roles, &scopes, true, &mut errs).map(Arc::new);
@@ -250,14 +250,26 @@ impl Directory {
     /// for field, as the one loaded and then updated).
     pub fn doc(&self) -> DirectoryDoc {
         DirectoryDoc {
-            assignments: self.assignments.docs(&self.subjects).collect(),
+            assignments: self.assignment_docs().collect(),
             ..self.doc.clone()
         }
     }
 
-    /// The id of assignment `i` (given, or generated when it was loaded or added).
+    /// Every assignment as a document, in order.
+    pub(crate) fn assignment_docs(&self) -> impl Iterator<Item = AssignmentDoc> + '_ {
+        (0..self.assignments.len()).filter_map(|i| self.assignment(i))
+    }
+
+    /// The id of assignment `i` (given, or generated: the first use of the ids of a loaded
+    /// directory generates them).
     pub fn assignment_id(&self, i: usize) -> Option<String> {
-        self.assignments.id_text(i)
+        self.ids.assignment_id(i, &self.assignments, &self.subjects)
+    }
+
+    /// Gives every assignment still waiting for its generated id that id in the store: every
+    /// change to the assignments starts with this, so ids never depend on the changes.
+    pub(crate) fn settle_ids(&mut self) {
+        self.ids.settle(&mut self.assignments, &self.subjects);
     }
 
     /// The id of direct grant `i` (given, or generated when it was loaded or added).
@@ -267,7 +279,11 @@ impl Directory {
 
     /// Assignment `i` as a document.
     pub(crate) fn assignment(&self, i: usize) -> Option<AssignmentDoc> {
-        self.assignments.get(i, &self.subjects)
+        let mut a = self.assignments.get(i, &self.subjects)?;
+        if a.id.is_none() {
+            a.id = self.assignment_id(i);
+        }
+        Some(a)
     }
 
     /// The assignments of subject `subject`, in order, as documents.

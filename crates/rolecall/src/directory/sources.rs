@@ -163,7 +163,8 @@ impl Directory {
             return None;
         };
         let scope = self.scope_ref(a.scope, &|| format!("{}.scope", path()), errs)?;
-        if let Some(e) = self.role_scope_error(policy, role, scope, &format!("{}.scope", path())) {
+        if let Some(e) = self.role_scope_error(policy, role, scope, &|| format!("{}.scope", path()))
+        {
             errs.push(e);
             return None;
         }

@@ -45,7 +45,11 @@ impl Extra {
 pub(crate) struct AssignmentView<'a> {
     pub subject: u32,
     pub role: &'a str,
+    /// The role's index among the store's role names ([`Assignments::role_names`]).
+    pub role_ix: u32,
     pub scope: &'a str,
+    /// The scope's index among the store's scope names ([`Assignments::scope_names`]).
+    pub scope_ix: u32,
     pub context: &'a ContextDoc,
     pub except: &'a [String],
 }
@@ -78,7 +82,20 @@ impl Assignments {
 
     /// Appends `a`, whose subject is `subject`.
     pub(crate) fn push(&mut self, a: AssignmentDoc, subject: u32) {
-        let (hash, n, id) = match a.id {
+        self.push_parts(a.id, subject, &a.role, &a.scope.0, a.context, a.except);
+    }
+
+    /// Appends an assignment of these fields, whose subject is `subject`.
+    pub(super) fn push_parts(
+        &mut self,
+        id: Option<String>,
+        subject: u32,
+        role: &str,
+        scope: &str,
+        context: ContextDoc,
+        except: Vec<String>,
+    ) {
+        let (hash, n, id) = match id {
             Some(id) => match generated(Kind::Assignment, &id) {
                 Some((h, n)) => (h, n, None),
                 None => (0, 0, Some(id)),
@@ -87,8 +104,8 @@ impl Assignments {
         };
         let extra = Extra {
             id,
-            context: a.context,
-            except: a.except,
+            context,
+            except,
         };
         let extra = if extra.is_empty() {
             NO_EXTRA
@@ -105,8 +122,8 @@ impl Assignments {
             hash,
             n,
             subject,
-            role: self.roles.intern(&a.role),
-            scope: self.scopes.intern(&a.scope.0),
+            role: self.roles.intern(role),
+            scope: self.scopes.intern(scope),
             extra,
         });
     }
@@ -122,10 +139,22 @@ impl Assignments {
         Some(AssignmentView {
             subject: r.subject,
             role: self.roles.name(r.role),
+            role_ix: r.role,
             scope: self.scopes.name(r.scope),
+            scope_ix: r.scope,
             context: extra.map_or(&self.no_context, |e| &e.context),
             except: extra.map_or(&[][..], |e| e.except.as_slice()),
         })
+    }
+
+    /// The role names the assignments use, each once, in the order of their indexes.
+    pub(crate) fn role_names(&self) -> impl Iterator<Item = &str> {
+        self.roles.names()
+    }
+
+    /// The scope names the assignments use, each once, in the order of their indexes.
+    pub(crate) fn scope_names(&self) -> impl Iterator<Item = &str> {
+        self.scopes.names()
     }
 
     /// Assignment `i`'s id, if the store holds it (a generated one may still wait: see

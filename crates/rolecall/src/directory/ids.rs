@@ -337,8 +337,8 @@ impl ItemIds {
         assignments: &Assignments,
         errs: &mut Vec<Error>,
     ) -> ItemIds {
+        // Only explicit ids go in now (few, usually none): the table grows with them.
         let mut ids = ItemIds::default();
-        ids.assignments.reserve(assignments.len(), |_| 0);
         // An explicit id that is bad or taken is left out of the table: a later generated id
         // must not collide with it either, so those are kept aside until ids are generated.
         let mut refused: Vec<u32> = Vec::new();

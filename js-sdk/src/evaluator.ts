@@ -4,11 +4,11 @@
 // check takes `(subject, action, scope, options?)` (docs/api.md).
 
 import { freed, invalid, options as optionsArg, queryLimits, text, time } from './args.js';
-import { wasm, type NativeEvaluator, type NativePolicy } from './binding.js';
+import { wasm, type NativeEvaluator, type NativePolicy, type NativeTextParts } from './binding.js';
 import { call } from './errors.js';
 import { FastPath } from './fast.js';
 import { JsonPath } from './json.js';
-import { writeParts } from './parts.js';
+import { pushText, writeParts } from './parts.js';
 import { documentText, policyInternals, type Policy } from './policy.js';
 import { prepareSubject, type PreparedSubject } from './prepared.js';
 import { ServerMethods } from './server.js';
@@ -85,12 +85,13 @@ export class Evaluator<S extends Schema = Schema> {
     const p = policyInternals(policy);
     this.policy = policy as Policy<S>;
     if (directory === undefined || directory === null) throw invalid('directory', '`directory` is missing');
+    const text = typeof directory === 'string' ? documentText(directory, 'directory') : undefined;
     this.#ffi =
       directory instanceof FromNative
         ? directory.ffi
-        : typeof directory === 'string'
-          ? call(() => new (wasm().Evaluator)(p.ffi, documentText(directory, 'directory')))
-          : fromObject(p.ffi, directory);
+        : text !== undefined
+          ? fromParts(p.ffi, (parts) => pushText(parts, text))
+          : fromParts(p.ffi, (parts) => writeParts(directory, 'directory', parts));
     this.#fast = new FastPath(this.#ffi, p);
     this.#json = new JsonPath(this.#ffi, this.#fast.cache);
     this.#server = new ServerMethods<S>(this.#ffi, this.#fast.cache);
@@ -443,12 +444,15 @@ export class Evaluator<S extends Schema = Schema> {
   }
 }
 
-/** A directory given as an object: its JSON text written into WebAssembly memory in parts. */
-function fromObject(policy: NativePolicy, directory: unknown): NativeEvaluator {
+/**
+ * A directory's text written into WebAssembly memory in parts by `write` (a text as UTF-8, an
+ * object as its JSON text: parts.ts), then compiled.
+ */
+function fromParts(policy: NativePolicy, write: (parts: NativeTextParts) => void): NativeEvaluator {
   const parts = new (wasm().TextParts)();
   let taken = false;
   try {
-    writeParts(directory, 'directory', parts);
+    write(parts);
     taken = true; // fromParts takes `parts`, whatever it answers
     return call(() => wasm().Evaluator.fromParts(policy, parts));
   } finally {

@@ -22,7 +22,7 @@ mod scopes;
 mod sources;
 
 pub(crate) use assignments::Assignments;
-pub(crate) use constraints::{conflict_in, exclusive_error, max_error};
+pub(crate) use constraints::{conflict_in, exclusive_error, max_error, FastMap};
 pub(crate) use ids::{assignment_hash, grant_hash, ItemIds, Kind};
 pub(crate) use interning::{DimRule, Interner, NO_CONTEXT};
 pub(crate) use roles::with_custom_roles;
@@ -38,7 +38,6 @@ use crate::policy::{Policy, PolicyIdentity};
 use crate::time::Timestamp;
 use crate::tree::{self, Node};
 use reader::DirectoryInput;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The handle of a subject the directory does not know: it holds nothing. Public as
@@ -96,7 +95,7 @@ pub struct Directory {
     pub(crate) forbid_scopes: Vec<ForbidScope>,
     pub(crate) sets: Interner,
     /// Subjects holding each `max_holders` role at each scope node: (role, scope) to subjects.
-    pub(crate) holders: HashMap<(u32, u32), Vec<u32>>,
+    pub(crate) holders: FastMap<(u32, u32), Vec<u32>>,
     /// The policy with the directory's custom roles after its own (see `roles`), when it is not
     /// the policy the directory was compiled with: evaluators decide with it.
     pub(crate) custom: Option<Arc<Policy>>,
@@ -235,7 +234,7 @@ impl Directory {
             keys: Vec::new(),
             forbid_scopes: Vec::new(),
             sets: Interner::default(),
-            holders: HashMap::new(),
+            holders: FastMap::default(),
             custom: None,
             ids: ItemIds::default(),
         };

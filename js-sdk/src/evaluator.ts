@@ -4,7 +4,7 @@
 // check takes `(subject, action, scope, options?)` (docs/api.md).
 
 import { freed, invalid, options as optionsArg, queryLimits, text, time } from './args.js';
-import { wasm, type NativeEvaluator, type NativePolicy, type NativeTextParts } from './binding.js';
+import { wasm, type NativeEvaluator, type NativePolicy } from './binding.js';
 import { call } from './errors.js';
 import { FastPath } from './fast.js';
 import { JsonPath } from './json.js';
@@ -89,9 +89,7 @@ export class Evaluator<S extends Schema = Schema> {
     this.#ffi =
       directory instanceof FromNative
         ? directory.ffi
-        : text !== undefined
-          ? fromParts(p.ffi, (parts) => pushText(parts, text))
-          : fromParts(p.ffi, (parts) => writeParts(directory, 'directory', parts));
+        : fromParts(p.ffi, directory, text);
     this.#fast = new FastPath(this.#ffi, p);
     this.#json = new JsonPath(this.#ffi, this.#fast.cache);
     this.#server = new ServerMethods<S>(this.#ffi, this.#fast.cache);
@@ -445,14 +443,15 @@ export class Evaluator<S extends Schema = Schema> {
 }
 
 /**
- * A directory's text written into WebAssembly memory in parts by `write` (a text as UTF-8, an
- * object as its JSON text: parts.ts), then compiled.
+ * A directory written into WebAssembly memory in parts (parts.ts: its `text` as UTF-8 when it
+ * was given as text, else the object as its JSON text), then compiled.
  */
-function fromParts(policy: NativePolicy, write: (parts: NativeTextParts) => void): NativeEvaluator {
+function fromParts(policy: NativePolicy, directory: unknown, text: string | undefined): NativeEvaluator {
   const parts = new (wasm().TextParts)();
   let taken = false;
   try {
-    write(parts);
+    if (text !== undefined) pushText(parts, text);
+    else writeParts(directory, 'directory', parts);
     taken = true; // fromParts takes `parts`, whatever it answers
     return call(() => wasm().Evaluator.fromParts(policy, parts));
   } finally {

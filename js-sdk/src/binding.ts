@@ -75,6 +75,8 @@ export interface NativeEvaluator extends Partial<ServerEvaluator> {
 /** JSON text assembled in WebAssembly memory (parts.ts). */
 export interface NativeTextParts {
   push(part: string): void;
+  /** A part as UTF-8 (parts.ts `pushText`). */
+  pushBytes(part: Uint8Array): void;
   free(): void;
 }
 

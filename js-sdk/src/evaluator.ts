@@ -8,7 +8,7 @@ import { serverEvaluator, wasm, type NativeEvaluator, type NativePolicy } from '
 import { call } from './errors.js';
 import { FastPath } from './fast.js';
 import { JsonPath } from './json.js';
-import { writeParts } from './parts.js';
+import { pushText, writeParts } from './parts.js';
 import { documentText, policyInternals, type Policy } from './policy.js';
 import { prepareSubject, type PreparedSubject } from './prepared.js';
 import { ServerMethods } from './server.js';
@@ -92,12 +92,11 @@ export class Evaluator<S extends Schema = Schema> {
     const p = policyInternals(policy);
     this.policy = policy as Policy<S>;
     if (directory === undefined || directory === null) throw invalid('directory', '`directory` is missing');
+    const text = typeof directory === 'string' ? documentText(directory, 'directory') : undefined;
     this.#ffi =
       directory instanceof FromNative
         ? directory.ffi
-        : typeof directory === 'string'
-          ? call(() => new (wasm().Evaluator)(p.ffi, documentText(directory, 'directory')))
-          : fromObject(p.ffi, directory);
+        : fromParts(p.ffi, directory, text);
     this.#fast = new FastPath(this.#ffi, p);
     this.#json = new JsonPath(this.#ffi, this.#fast.cache);
     this.#server = new ServerMethods<S>(this.#ffi, this.#fast.cache);
@@ -458,12 +457,16 @@ export class Evaluator<S extends Schema = Schema> {
   }
 }
 
-/** A directory given as an object: its JSON text written into WebAssembly memory in parts. */
-function fromObject(policy: NativePolicy, directory: unknown): NativeEvaluator {
+/**
+ * A directory written into WebAssembly memory in parts (parts.ts: its `text` as UTF-8 when it
+ * was given as text, else the object as its JSON text), then compiled.
+ */
+function fromParts(policy: NativePolicy, directory: unknown, text: string | undefined): NativeEvaluator {
   const parts = new (wasm().TextParts)();
   let taken = false;
   try {
-    writeParts(directory, 'directory', parts);
+    if (text !== undefined) pushText(parts, text);
+    else writeParts(directory, 'directory', parts);
     taken = true; // fromParts takes `parts`, whatever it answers
     return call(() => wasm().Evaluator.fromParts(policy, parts));
   } finally {

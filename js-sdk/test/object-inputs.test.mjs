@@ -67,3 +67,19 @@ test('a large directory object loads as its JSON.stringify text does, errors at 
   assert.deepEqual(new Evaluator(policy, custom).directory(), base);
   for (const e of [fromObject, fromText]) e.free();
 });
+
+// Text crosses into WebAssembly as UTF-8 in slices of 64 Ki UTF-16 units (src/parts.ts
+// `pushText`), each encoded alone: a surrogate pair on a slice's edge must arrive whole.
+test('a directory text arrives whole whatever stands on the edges of its slices', () => {
+  const name = '\u{1F600}\u00e9\u4e2d';
+  const lead = '{"scopes":[{"id":"org","kind":"organization"}],"assignments":[{"role":"support","scope":"org","subject":';
+  // The pair's first half at the last unit of a slice, across the edge, at the first unit.
+  for (const at of [65_534, 65_535, 65_536, 131_071]) {
+    const text = `${lead}${' '.repeat(at - lead.length - 1)}"${name}"}]}`;
+    assert.equal(text.charCodeAt(at), 0xd83d);
+    const e = new Evaluator(policy, text);
+    assert.equal(e.directory().assignments[0].subject, name, `at ${at}`);
+    assert.equal(e.can(name, 'refunds.create', 'org'), true);
+    e.free();
+  }
+});

@@ -141,6 +141,18 @@ impl TextParts {
             self.text.push_str(part);
         }
     }
+
+    /// Appends a part given as UTF-8 (the SDK's `TextEncoder.encodeInto` output, copied into
+    /// WebAssembly memory in one step: a string argument is copied by JavaScript a UTF-16 unit
+    /// at a time, which a cold process runs unoptimized). Bytes that are not UTF-8, which the
+    /// SDK never sends, are read as replacement characters.
+    #[wasm_bindgen(js_name = pushBytes)]
+    pub fn push_bytes(&mut self, part: &[u8]) {
+        match std::str::from_utf8(part) {
+            Ok(s) => self.push(s),
+            Err(_) => self.push(&String::from_utf8_lossy(part)),
+        }
+    }
 }
 
 /// An evaluator over a policy and a directory (or one subject's snapshot).

@@ -231,7 +231,8 @@ impl Evaluator {
         }
         if let (Some(at), Some(_)) = (
             info.scope.as_deref(),
-            self.dir.role_scope_error(p, role, scope, "scope"),
+            self.dir
+                .role_scope_error(p, role, scope, &|| "scope".to_owned()),
         ) {
             return Ok(Some(deny(
                 Reason::RoleOutOfScope,

@@ -92,7 +92,7 @@ fn unchanged_subjects(before: &Evaluator, after: &Evaluator) -> BTreeSet<String>
     }
     fn index(e: &Evaluator) -> HashMap<String, Items<'_>> {
         let mut m: HashMap<String, Items<'_>> = HashMap::new();
-        for a in e.dir.assignments.docs(&e.dir.subjects) {
+        for a in e.dir.assignment_docs() {
             m.entry(a.subject.0.clone())
                 .or_default()
                 .assignments

@@ -37,6 +37,7 @@ impl Evaluator {
     /// unchanged.
     pub fn add_assignment(&mut self, mut a: AssignmentDoc) -> Result<usize> {
         self.check_live()?;
+        self.dir.settle_ids();
         if let Some(i) = self.identical_assignment(&a) {
             return Ok(i);
         }
@@ -142,6 +143,7 @@ impl Evaluator {
     /// `unknown_assignment` for an index out of range.
     pub fn remove_assignment(&mut self, index: usize) -> Result<AssignmentDoc> {
         self.check_live()?;
+        self.dir.settle_ids();
         let last = self
             .dir
             .assignments
@@ -290,7 +292,12 @@ impl Evaluator {
     pub fn assignment_index(&self, id: &str) -> Option<usize> {
         self.dir
             .ids
-            .index(Kind::Assignment, id, &self.dir.assignments)
+            .index(
+                Kind::Assignment,
+                id,
+                &self.dir.assignments,
+                &self.dir.subjects,
+            )
             .map(|i| i as usize)
     }
 
@@ -298,7 +305,7 @@ impl Evaluator {
     pub fn grant_index(&self, id: &str) -> Option<usize> {
         self.dir
             .ids
-            .index(Kind::Grant, id, &self.dir.assignments)
+            .index(Kind::Grant, id, &self.dir.assignments, &self.dir.subjects)
             .map(|i| i as usize)
     }
 

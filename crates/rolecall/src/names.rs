@@ -19,13 +19,16 @@ pub fn is_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= limits::MAX_ID_LEN && !s.chars().any(char::is_control)
 }
 
-/// Interns names to dense ids, remembering insertion order. Each name is stored once: the
-/// table holds ids and hashes the names they index (a directory of a million subjects would
-/// otherwise keep every name twice).
+/// Interns names to dense ids, remembering insertion order. Each name is stored once, in one
+/// text for all of them (no allocation per name): the table holds ids and hashes the names they
+/// index (a directory of a million subjects would otherwise keep every name twice).
 #[derive(Clone, Default)]
 pub(crate) struct IdMap {
     table: HashTable<u32>,
-    names: Vec<Box<str>>,
+    /// Every name, one after another.
+    text: String,
+    /// Where each id's name is in `text`: its start and length.
+    spans: Vec<(usize, usize)>,
     hasher: foldhash::fast::RandomState,
 }
 
@@ -38,36 +41,44 @@ impl std::fmt::Debug for IdMap {
 impl IdMap {
     /// Maps `name` to `id` (the name at `id` becomes `name`).
     pub fn insert(&mut self, name: &str, id: u32) {
-        if self.names.len() <= id as usize {
-            self.names.resize(id as usize + 1, Box::default());
+        if self.spans.len() <= id as usize {
+            self.spans.resize(id as usize + 1, (0, 0));
         }
         let hash = self.hasher.hash_one(name);
-        let names = &self.names;
-        match self.table.find_mut(hash, |&i| name_at(names, i) == name) {
+        let (text, spans) = (&self.text, &self.spans);
+        match self
+            .table
+            .find_mut(hash, |&i| name_at(text, spans, i) == name)
+        {
             Some(slot) => *slot = id,
             None => {
                 let hasher = &self.hasher;
                 self.table
-                    .insert_unique(hash, id, |&i| hasher.hash_one(name_at(names, i)));
+                    .insert_unique(hash, id, |&i| hasher.hash_one(name_at(text, spans, i)));
             }
         }
-        if let Some(n) = self.names.get_mut(id as usize) {
-            *n = name.into();
+        if name_at(&self.text, &self.spans, id) != name {
+            let span = (self.text.len(), name.len());
+            self.text.push_str(name);
+            if let Some(s) = self.spans.get_mut(id as usize) {
+                *s = span;
+            }
         }
     }
 
     /// Interns `name`, returning its id (new ids are dense and increasing).
     pub fn intern(&mut self, name: &str) -> u32 {
         let hash = self.hasher.hash_one(name);
-        let names = &self.names;
-        if let Some(id) = self.table.find(hash, |&i| name_at(names, i) == name) {
+        let (text, spans) = (&self.text, &self.spans);
+        if let Some(id) = self.table.find(hash, |&i| name_at(text, spans, i) == name) {
             return *id;
         }
-        let id = self.names.len() as u32;
+        let id = self.spans.len() as u32;
         let hasher = &self.hasher;
         self.table
-            .insert_unique(hash, id, |&i| hasher.hash_one(name_at(names, i)));
-        self.names.push(name.into());
+            .insert_unique(hash, id, |&i| hasher.hash_one(name_at(text, spans, i)));
+        self.spans.push((self.text.len(), name.len()));
+        self.text.push_str(name);
         id
     }
 
@@ -75,35 +86,74 @@ impl IdMap {
     pub fn get(&self, name: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(name);
         self.table
-            .find(hash, |&i| name_at(&self.names, i) == name)
+            .find(hash, |&i| name_at(&self.text, &self.spans, i) == name)
             .copied()
     }
 
     pub fn name(&self, id: u32) -> &str {
-        name_at(&self.names, id)
+        name_at(&self.text, &self.spans, id)
     }
 
     pub fn names(&self) -> impl ExactSizeIterator<Item = &str> {
-        self.names.iter().map(|n| &**n)
+        self.spans
+            .iter()
+            .map(|&(start, len)| span_at(&self.text, start, len))
     }
 
     /// The number of ids (the next id [`IdMap::intern`] gives).
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.spans.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.spans.is_empty()
     }
 }
 
-fn name_at(names: &[Box<str>], id: u32) -> &str {
-    names.get(id as usize).map_or("", |n| n)
+fn name_at<'a>(text: &'a str, spans: &[(usize, usize)], id: u32) -> &'a str {
+    spans
+        .get(id as usize)
+        .map_or("", |&(start, len)| span_at(text, start, len))
+}
+
+fn span_at(text: &str, start: usize, len: usize) -> &str {
+    text.get(start..start.saturating_add(len)).unwrap_or("")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn interned_names_keep_their_ids_and_insert_rebinds() {
+        let mut m = IdMap::default();
+        let names = ["org", "acme", "", "acme-cl", "ñandú"];
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(m.intern(n), i as u32);
+        }
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(m.intern(n), i as u32);
+            assert_eq!(m.get(n), Some(i as u32));
+            assert_eq!(m.name(i as u32), *n);
+        }
+        assert_eq!(m.names().collect::<Vec<_>>(), names);
+        assert_eq!((m.get("acm"), m.name(99)), (None, ""));
+        // Past the end: the ids between are empty names.
+        m.insert("late", 7);
+        assert_eq!(
+            (m.len(), m.get("late"), m.name(7), m.name(6)),
+            (8, Some(7), "late", "")
+        );
+        // A known name given another id: the name now finds that id.
+        m.insert("org", 6);
+        assert_eq!((m.get("org"), m.name(6)), (Some(6), "org"));
+        // Many names: the table grows and still finds each.
+        for i in 0..10_000 {
+            m.intern(&format!("user-{i}"));
+        }
+        assert_eq!(m.get("user-9999"), Some(8 + 9999));
+        assert_eq!(m.name(8 + 5000), "user-5000");
+    }
 
     #[test]
     fn names_follow_the_spec_rule() {

@@ -45,7 +45,11 @@ impl Extra {
 pub(crate) struct AssignmentView<'a> {
     pub subject: u32,
     pub role: &'a str,
+    /// The role's index among the store's role names ([`Assignments::role_names`]).
+    pub role_ix: u32,
     pub scope: &'a str,
+    /// The scope's index among the store's scope names ([`Assignments::scope_names`]).
+    pub scope_ix: u32,
     pub context: &'a ContextDoc,
     pub except: &'a [String],
 }
@@ -78,7 +82,20 @@ impl Assignments {
 
     /// Appends `a`, whose subject is `subject`.
     pub(crate) fn push(&mut self, a: AssignmentDoc, subject: u32) {
-        let (hash, n, id) = match a.id {
+        self.push_parts(a.id, subject, &a.role, &a.scope.0, a.context, a.except);
+    }
+
+    /// Appends an assignment of these fields, whose subject is `subject`.
+    pub(super) fn push_parts(
+        &mut self,
+        id: Option<String>,
+        subject: u32,
+        role: &str,
+        scope: &str,
+        context: ContextDoc,
+        except: Vec<String>,
+    ) {
+        let (hash, n, id) = match id {
             Some(id) => match generated(Kind::Assignment, &id) {
                 Some((h, n)) => (h, n, None),
                 None => (0, 0, Some(id)),
@@ -87,8 +104,8 @@ impl Assignments {
         };
         let extra = Extra {
             id,
-            context: a.context,
-            except: a.except,
+            context,
+            except,
         };
         let extra = if extra.is_empty() {
             NO_EXTRA
@@ -105,8 +122,8 @@ impl Assignments {
             hash,
             n,
             subject,
-            role: self.roles.intern(&a.role),
-            scope: self.scopes.intern(&a.scope.0),
+            role: self.roles.intern(role),
+            scope: self.scopes.intern(scope),
             extra,
         });
     }
@@ -122,13 +139,26 @@ impl Assignments {
         Some(AssignmentView {
             subject: r.subject,
             role: self.roles.name(r.role),
+            role_ix: r.role,
             scope: self.scopes.name(r.scope),
+            scope_ix: r.scope,
             context: extra.map_or(&self.no_context, |e| &e.context),
             except: extra.map_or(&[][..], |e| e.except.as_slice()),
         })
     }
 
-    /// Assignment `i`'s id, if it has one.
+    /// The role names the assignments use, each once, in the order of their indexes.
+    pub(crate) fn role_names(&self) -> impl Iterator<Item = &str> {
+        self.roles.names()
+    }
+
+    /// The scope names the assignments use, each once, in the order of their indexes.
+    pub(crate) fn scope_names(&self) -> impl Iterator<Item = &str> {
+        self.scopes.names()
+    }
+
+    /// Assignment `i`'s id, if the store holds it (a generated one may still wait: see
+    /// `ids`).
     pub(crate) fn id_ref(&self, i: usize) -> Option<IdRef<'_>> {
         let r = self.recs.get(i)?;
         if r.n > 0 {
@@ -137,7 +167,7 @@ impl Assignments {
         self.extra(r)?.id.as_deref().map(IdRef::Given)
     }
 
-    /// Assignment `i`'s id text, if it has one.
+    /// Assignment `i`'s id text, if the store holds it (as [`Assignments::id_ref`]).
     pub(crate) fn id_text(&self, i: usize) -> Option<String> {
         let r = self.recs.get(i)?;
         if r.n > 0 {
@@ -147,9 +177,9 @@ impl Assignments {
     }
 
     /// The hash a generated id of assignment `i` starts from (subject names from `subjects`).
-    pub(super) fn hash(&self, i: usize) -> Option<u64> {
+    pub(super) fn hash(&self, i: usize, subjects: &IdMap) -> Option<u64> {
         let v = self.view(i)?;
-        let subject = self.subjects.name(v.subject);
+        let subject = subjects.name(v.subject);
         Some(assignment_hash_of(
             subject, v.role, v.scope, v.context, v.except,
         ))
@@ -163,8 +193,9 @@ impl Assignments {
         }
     }
 
-    /// Assignment `i` as a document (subject names from `subjects`).
-    pub(crate) fn get(&self, i: usize, subjects: &IdMap) -> Option<AssignmentDoc> {
+    /// Assignment `i` as a document (subject names from `subjects`), with the id the store
+    /// holds: [`crate::Directory`]'s `assignment` fills in one still waiting.
+    pub(super) fn get(&self, i: usize, subjects: &IdMap) -> Option<AssignmentDoc> {
         let v = self.view(i)?;
         Some(AssignmentDoc {
             id: self.id_text(i),
@@ -176,15 +207,8 @@ impl Assignments {
         })
     }
 
-    /// Every assignment as a document.
-    pub(crate) fn docs<'a>(
-        &'a self,
-        subjects: &'a IdMap,
-    ) -> impl Iterator<Item = AssignmentDoc> + 'a {
-        (0..self.len()).filter_map(move |i| self.get(i, subjects))
-    }
-
-    /// Removes assignment `i`, the last taking its place; the removed one as a document.
+    /// Removes assignment `i`, the last taking its place; the removed one as a document (the
+    /// directory's ids settled first: see `ids`).
     pub(crate) fn swap_remove(&mut self, i: usize, subjects: &IdMap) -> Option<AssignmentDoc> {
         let doc = self.get(i, subjects)?;
         let r = self.recs.swap_remove(i);

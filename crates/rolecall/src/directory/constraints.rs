@@ -9,14 +9,18 @@ use crate::error::{Error, ErrorCode};
 use crate::policy::{Policy, RoleInfo};
 use std::collections::HashMap;
 
+/// The hash maps of the load's per-assignment checks: keyed by small integers, hashed by
+/// foldhash (the default SipHash was a visible part of a load in WebAssembly).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 impl Directory {
     /// `max_holders`, `assignable_at` and `exclusive_roles` over the whole directory.
     pub(super) fn check_constraints(&mut self, policy: &Policy, errs: &mut Vec<Error>) {
-        let mut holders: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+        let mut holders: FastMap<(u32, u32), Vec<u32>> = FastMap::default();
         // The constrained roles and exclusive groups of each assigned role, computed once per
         // role.
-        let mut constrained: HashMap<u32, Vec<u32>> = HashMap::new();
-        let mut exclusive: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
+        let mut constrained: FastMap<u32, Vec<u32>> = FastMap::default();
+        let mut exclusive: FastMap<u32, Vec<(u32, u32)>> = FastMap::default();
         for (s, info) in self.subject_info.iter().enumerate() {
             for src in &info.sources {
                 let Origin::Assignment(i) = src.origin else {
@@ -68,7 +72,7 @@ impl Directory {
         policy: &Policy,
         s: u32,
         sources: &[Source],
-        cache: &mut HashMap<u32, Vec<(u32, u32)>>,
+        cache: &mut FastMap<u32, Vec<(u32, u32)>>,
         errs: &mut Vec<Error>,
     ) {
         let in_group = |x: &Source| {
@@ -107,8 +111,12 @@ impl Directory {
     /// The `assignable_at` error for a role held at a scope, if its kind is not allowed.
     pub(crate) fn kind_error(&self, role: &RoleInfo, scope: u32, i: u32) -> Option<Error> {
         let kinds = role.assignable_at.as_ref()?;
-        let kind = self.scopes.kind.get(scope as usize).cloned().flatten();
-        if kind.as_ref().is_some_and(|k| kinds.contains(k)) {
+        let kind = self
+            .scopes
+            .kind
+            .get(scope as usize)
+            .and_then(Option::as_deref);
+        if kind.is_some_and(|k| kinds.iter().any(|x| x == k)) {
             return None;
         }
         Some(Error::new(

@@ -31,7 +31,7 @@ pub(crate) struct Interner {
     pub(super) perm_dedup: HashMap<Vec<u64>, SetId>,
     pub(super) action_dedup: HashMap<Vec<u64>, SetId>,
     pub(super) ctx_dedup: HashMap<Vec<DimRule>, u32>,
-    pub(super) role_sets: HashMap<u32, (SetId, SetId)>,
+    pub(super) role_sets: super::FastMap<u32, (SetId, SetId)>,
 }
 
 impl Interner {

@@ -22,7 +22,7 @@ mod scopes;
 mod sources;
 
 pub(crate) use assignments::Assignments;
-pub(crate) use constraints::{conflict_in, exclusive_error, max_error};
+pub(crate) use constraints::{conflict_in, exclusive_error, max_error, FastMap};
 pub(crate) use ids::{assignment_hash, grant_hash, ItemIds, Kind};
 pub(crate) use interning::{DimRule, Interner, NO_CONTEXT};
 pub(crate) use roles::with_custom_roles;
@@ -38,7 +38,6 @@ use crate::policy::{Policy, PolicyIdentity};
 use crate::time::Timestamp;
 use crate::tree::{self, Node};
 use reader::DirectoryInput;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The handle of a subject the directory does not know: it holds nothing. Public as
@@ -96,7 +95,7 @@ pub struct Directory {
     pub(crate) forbid_scopes: Vec<ForbidScope>,
     pub(crate) sets: Interner,
     /// Subjects holding each `max_holders` role at each scope node: (role, scope) to subjects.
-    pub(crate) holders: HashMap<(u32, u32), Vec<u32>>,
+    pub(crate) holders: FastMap<(u32, u32), Vec<u32>>,
     /// The policy with the directory's custom roles after its own (see `roles`), when it is not
     /// the policy the directory was compiled with: evaluators decide with it.
     pub(crate) custom: Option<Arc<Policy>>,
@@ -167,7 +166,7 @@ impl Directory {
     ) -> Result<Directory, Vec<Error>> {
         let DirectoryInput {
             doc: mut d,
-            assignments: mut store,
+            assignments: store,
         } = input;
         let mut errs = Vec::new();
         for (what, n) in [
@@ -180,7 +179,7 @@ impl Directory {
                 return Err(vec![e]);
             }
         }
-        let ids = ItemIds::assign(&mut d, &mut store, &mut errs);
+        let ids = ItemIds::assign(&mut d, &store, &mut errs);
         let scopes = build_scopes(&d, &mut errs, true);
         let before = errs.len();
         let custom = with_custom_roles(policy, &d.roles, &scopes, true, &mut errs).map(Arc::new);
@@ -235,7 +234,7 @@ impl Directory {
             keys: Vec::new(),
             forbid_scopes: Vec::new(),
             sets: Interner::default(),
-            holders: HashMap::new(),
+            holders: FastMap::default(),
             custom: None,
             ids: ItemIds::default(),
         };
@@ -250,14 +249,26 @@ impl Directory {
     /// for field, as the one loaded and then updated).
     pub fn doc(&self) -> DirectoryDoc {
         DirectoryDoc {
-            assignments: self.assignments.docs(&self.subjects).collect(),
+            assignments: self.assignment_docs().collect(),
             ..self.doc.clone()
         }
     }
 
-    /// The id of assignment `i` (given, or generated when it was loaded or added).
+    /// Every assignment as a document, in order.
+    pub(crate) fn assignment_docs(&self) -> impl Iterator<Item = AssignmentDoc> + '_ {
+        (0..self.assignments.len()).filter_map(|i| self.assignment(i))
+    }
+
+    /// The id of assignment `i` (given, or generated: the first use of the ids of a loaded
+    /// directory generates them).
     pub fn assignment_id(&self, i: usize) -> Option<String> {
-        self.assignments.id_text(i)
+        self.ids.assignment_id(i, &self.assignments, &self.subjects)
+    }
+
+    /// Gives every assignment still waiting for its generated id that id in the store: every
+    /// change to the assignments starts with this, so ids never depend on the changes.
+    pub(crate) fn settle_ids(&mut self) {
+        self.ids.settle(&mut self.assignments, &self.subjects);
     }
 
     /// The id of direct grant `i` (given, or generated when it was loaded or added).
@@ -267,7 +278,11 @@ impl Directory {
 
     /// Assignment `i` as a document.
     pub(crate) fn assignment(&self, i: usize) -> Option<AssignmentDoc> {
-        self.assignments.get(i, &self.subjects)
+        let mut a = self.assignments.get(i, &self.subjects)?;
+        if a.id.is_none() {
+            a.id = self.assignment_id(i);
+        }
+        Some(a)
     }
 
     /// The assignments of subject `subject`, in order, as documents.

@@ -185,7 +185,7 @@ impl Directory {
         policy: &Policy,
         role: u32,
         scope: u32,
-        path: &str,
+        path: &dyn Fn() -> String,
     ) -> Option<Error> {
         let at = policy.roles.get(role as usize)?.scope.as_deref()?;
         let defined = self.scopes.ids.get(at)?;
@@ -195,7 +195,7 @@ impl Directory {
         Some(
             Error::new(
                 ErrorCode::RoleOutOfScope,
-                path,
+                path(),
                 format!(
                     "custom role `{}` is defined at `{at}`; it can be assigned only there or below, not at `{}`",
                     policy.role_name(role),

@@ -15,10 +15,13 @@ use super::interning::{sets_limit, NO_CONTEXT};
 use super::scopes::Subtree;
 use super::KeyInfo;
 
-/// An assignment's fields but its subject, borrowed from a document or the compact store.
+/// An assignment's fields but its subject, borrowed from a document or the compact store, with
+/// its role and scope looked up (`None`: not in the policy, the directory).
 struct Parts<'a> {
     role: &'a str,
+    role_ix: Option<u32>,
     scope: &'a str,
+    scope_ix: Option<u32>,
     context: &'a ContextDoc,
     except: &'a [String],
 }
@@ -91,6 +94,12 @@ impl Directory {
         }
         let is_key = |id: &str| key_ids.contains_key(id);
         let store = std::mem::take(&mut self.assignments);
+        // Each role and scope the assignments name, looked up once.
+        let roles: Vec<Option<u32>> = store.role_names().map(|r| policy.role_ix.get(r)).collect();
+        let scopes: Vec<Option<u32>> = store
+            .scope_names()
+            .map(|s| self.scopes.ids.get(s))
+            .collect();
         for i in 0..store.len() {
             let Some(a) = store.view(i) else { continue };
             let name = self.subjects.name(a.subject);
@@ -99,7 +108,9 @@ impl Directory {
             }
             let parts = Parts {
                 role: a.role,
+                role_ix: roles.get(a.role_ix as usize).copied().flatten(),
                 scope: a.scope,
+                scope_ix: scopes.get(a.scope_ix as usize).copied().flatten(),
                 context: a.context,
                 except: a.except,
             };
@@ -133,7 +144,9 @@ impl Directory {
         }
         let parts = Parts {
             role: &a.role,
+            role_ix: policy.role_ix.get(&a.role),
             scope: &a.scope.0,
+            scope_ix: self.scopes.ids.get(&a.scope.0),
             context: &a.context,
             except: &a.except,
         };
@@ -151,7 +164,7 @@ impl Directory {
         errs: &mut Vec<Error>,
     ) -> Option<Source> {
         let path = || format!("assignments[{i}]");
-        let Some(role) = policy.role_ix.get(a.role) else {
+        let Some(role) = a.role_ix else {
             errs.push(unknown(
                 ErrorCode::UnknownRole,
                 &format!("{}.role", path()),
@@ -162,8 +175,12 @@ impl Directory {
             ));
             return None;
         };
-        let scope = self.scope_ref(a.scope, &|| format!("{}.scope", path()), errs)?;
-        if let Some(e) = self.role_scope_error(policy, role, scope, &format!("{}.scope", path())) {
+        let Some(scope) = a.scope_ix else {
+            errs.push(self.unknown_scope(a.scope, &format!("{}.scope", path()), errs.len()));
+            return None;
+        };
+        if let Some(e) = self.role_scope_error(policy, role, scope, &|| format!("{}.scope", path()))
+        {
             errs.push(e);
             return None;
         }
@@ -367,15 +384,20 @@ impl Directory {
     fn scope_ref(&self, id: &str, path: &dyn Fn() -> String, errs: &mut Vec<Error>) -> Option<u32> {
         let s = self.scopes.ids.get(id);
         if s.is_none() {
-            errs.push(unknown(
-                ErrorCode::UnknownScope,
-                &path(),
-                "scope",
-                id,
-                self.scopes.ids.names(),
-                errs.len(),
-            ));
+            errs.push(self.unknown_scope(id, &path(), errs.len()));
         }
         s
+    }
+
+    /// `unknown_scope` for `id` at `path`, the `nth` error (past some, no hints).
+    fn unknown_scope(&self, id: &str, path: &str, nth: usize) -> Error {
+        unknown(
+            ErrorCode::UnknownScope,
+            path,
+            "scope",
+            id,
+            self.scopes.ids.names(),
+            nth,
+        )
     }
 }

@@ -168,7 +168,8 @@ export class SnapshotDecisions<S extends Schema = Schema> {
     const attribute = this.#attribute.get(column);
     if (attribute !== undefined) {
       if (o.resource !== undefined && !isStringRecord(o.resource)) return PENDING;
-      const v = o.resource?.[attribute];
+      // Own properties only: an attribute named like one of `Object.prototype`'s is not given.
+      const v = o.resource !== undefined && Object.hasOwn(o.resource, attribute) ? o.resource[attribute] : undefined;
       if (v === undefined) {
         throw new RolecallError({
           code: 'missing_resource_attribute',

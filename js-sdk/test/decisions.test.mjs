@@ -104,6 +104,15 @@ test('an expiring API key: its decisions before and after the instant, and no ti
   engine.free();
 });
 
+test('a resource attribute is read from the resource\'s own properties only', () => {
+  // As if the policy's `distinct_from` were `toString`: an empty resource does not give it.
+  const snap = server.snapshot('pedro', { decisions: true });
+  snap.decisions.distinct_from = snap.decisions.distinct_from.map(([column]) => [column, 'toString']);
+  const sheet = SnapshotDecisions.from(snap);
+  assert.equal(code(() => sheet.check('transfers.approve', 'acme-cl', { resource: {} })), 'missing_resource_attribute');
+  assert.equal(sheet.check('transfers.approve', 'acme-cl', { resource: { toString: 'pedro' } }).reason, 'self_approval');
+});
+
 test('a snapshot without prepared decisions, or with a damaged form, is refused', () => {
   const plain = server.snapshot('oscar');
   assert.equal(code(() => SnapshotDecisions.from(plain)), 'invalid_value');

@@ -72,8 +72,9 @@ fn prepared_decisions_are_the_servers_at_every_prepared_scope() {
 }
 
 #[test]
-fn a_prepared_snapshot_reveals_no_other_subject() {
+fn a_prepared_snapshot_reveals_no_other_subject_and_no_other_scope() {
     for (name, eval) in common::example_evaluators() {
+        let scopes: Vec<String> = eval.directory().scope_ids().map(str::to_owned).collect();
         let ids: Vec<String> = eval.directory().subject_ids().map(str::to_owned).collect();
         for subject in &ids {
             let prepared = eval.prepared_snapshot(subject).unwrap();
@@ -86,6 +87,15 @@ fn a_prepared_snapshot_reveals_no_other_subject() {
                     assert!(
                         !decisions.contains(&quoted),
                         "{name}: {subject}'s decisions name {other}"
+                    );
+                }
+            }
+            for scope in &scopes {
+                let quoted = format!("\"{scope}\"");
+                if !snapshot.contains(&quoted) {
+                    assert!(
+                        !decisions.contains(&quoted),
+                        "{name}: {subject}'s decisions name the scope {scope}"
                     );
                 }
             }

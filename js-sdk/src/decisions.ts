@@ -54,17 +54,27 @@ export class SnapshotDecisions<S extends Schema = Schema> {
     this.subject = subject;
     this.policyHash = policyHash;
     this.#d = d;
-    d.targets.forEach((t, i) => this.#columns.set(t, i));
-    for (const [column, attribute] of d.distinct_from) this.#attribute.set(column, attribute);
+    // By index, as the form was checked (checkForm): every list whole, every pair a pair.
+    for (let i = 0; i < d.targets.length; i++) this.#columns.set(d.targets[i] as string, i);
+    for (let i = 0; i < d.distinct_from.length; i++) {
+      const p = d.distinct_from[i] as [number, string];
+      this.#attribute.set(p[0], p[1]);
+    }
     this.#dimensions = new Set(d.dimensions);
     let place = 1;
-    for (const [dim, values] of d.classes) {
+    for (let i = 0; i < d.classes.length; i++) {
+      const c = d.classes[i] as [number, string[]];
+      const dim = c[0];
+      const values = c[1];
       const digits = new Map<string, number>();
-      values.forEach((v, k) => digits.set(v, 3 + k));
+      for (let k = 0; k < values.length; k++) digits.set(values[k] as string, 3 + k);
       this.#classes.set(d.dimensions[dim] ?? '', { digits, place });
       place *= values.length + 3;
     }
-    for (const [scope, list] of d.scopes) this.#scopes.set(scope, list);
+    for (let i = 0; i < d.scopes.length; i++) {
+      const p = d.scopes[i] as [string, number];
+      this.#scopes.set(p[0], p[1]);
+    }
     this.#scoped = new Set(d.scoped);
   }
 
@@ -135,12 +145,15 @@ export class SnapshotDecisions<S extends Schema = Schema> {
 
   /** Every reachable scope where the subject may do `action`, in tree order; `[]` while not prepared. */
   scopesWhere(action: S['action'], options?: BulkOptions<S>): string[] {
-    const column = this.#column(action, false);
+    const column = this.#column(name(action, 'action', MAX_TARGET_LEN), false);
     const o = optionsOf(options);
     const cls = this.#classOf(o.context);
     const out: string[] = [];
     if (cls === NOT_PREPARED || !this.#d.complete) return out;
-    for (const [scope, list] of this.#d.scopes) {
+    for (let i = 0; i < this.#d.scopes.length; i++) {
+      const p = this.#d.scopes[i] as [string, number];
+      const scope = p[0];
+      const list = p[1];
       const row = this.#row(list, cls, 0, o.now);
       if (row === NOT_PREPARED) return [];
       if (this.#entry(this.#d.rows[row]?.[column], scope).allowed) out.push(scope);
@@ -305,7 +318,8 @@ function kind(v: unknown): string {
 
 /**
  * The prepared decisions' shape, checked once, whole (a hand-made, edited or truncated one is
- * refused, never half-read): every list, every decision, every index in range.
+ * refused, never half-read): every list, every decision, every index in range. Lists are walked
+ * by index, so a hole is seen (`forEach` and `every` skip holes).
  */
 function checkForm(d: unknown): asserts d is PreparedDecisions {
   const fail = (path: string, what: string): never => {
@@ -313,62 +327,60 @@ function checkForm(d: unknown): asserts d is PreparedDecisions {
   };
   if (typeof d !== 'object' || d === null || Array.isArray(d)) fail('', 'not an object');
   const x = d as Record<string, unknown>;
-  const list = (k: string): unknown[] => (Array.isArray(x[k]) ? (x[k] as unknown[]) : fail(k, 'not a list'));
+  const each = (v: unknown, path: string, f: (item: unknown, path: string) => void): unknown[] => {
+    if (!Array.isArray(v)) return fail(path, 'not a list');
+    for (let i = 0; i < v.length; i++) f(v[i], `${path}[${i}]`);
+    return v;
+  };
   const index = (v: unknown, below: number, path: string): void => {
     if (!(Number.isInteger(v) && (v as number) >= 0 && (v as number) < below)) fail(path, `not an index below ${below}`);
   };
-  const strings = (v: unknown, path: string): void => {
-    if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) fail(path, 'not a list of strings');
+  const text = (v: unknown, path: string): void => {
+    if (typeof v !== 'string') fail(path, 'not a string');
   };
-  strings(x.targets, 'targets');
-  strings(x.dimensions, 'dimensions');
-  const targets = list('targets').length;
+  const pair = (v: unknown, path: string): unknown[] => (Array.isArray(v) && v.length === 2 ? v : fail(path, 'not a pair'));
+  const targets = each(x.targets, 'targets', text).length;
+  const dimensions = each(x.dimensions, 'dimensions', text).length;
   index(x.actions, targets + 1, 'actions');
   if (typeof x.contexts !== 'boolean') fail('contexts', 'not a boolean');
   if (typeof x.complete !== 'boolean') fail('complete', 'not a boolean');
-  list('distinct_from').forEach((v, i) => {
-    const p = Array.isArray(v) ? v : fail(`distinct_from[${i}]`, 'not [target, attribute]');
-    if (typeof p[1] !== 'string') fail(`distinct_from[${i}]`, 'not [target, attribute]');
-    index(p[0], x.actions as number, `distinct_from[${i}]`);
+  each(x.distinct_from, 'distinct_from', (v, path) => {
+    const p = pair(v, path);
+    index(p[0], x.actions as number, `${path}[0]`);
+    text(p[1], `${path}[1]`);
   });
-  list('classes').forEach((v, i) => {
-    const p = Array.isArray(v) ? v : fail(`classes[${i}]`, 'not [dimension, values]');
-    index(p[0], list('dimensions').length, `classes[${i}]`);
-    strings(p[1], `classes[${i}]`);
+  each(x.classes, 'classes', (v, path) => {
+    const p = pair(v, path);
+    index(p[0], dimensions, `${path}[0]`);
+    each(p[1], `${path}[1]`, text);
   });
-  const table = list('table');
-  table.forEach((t, i) => {
+  const table = each(x.table, 'table', (t, path) => {
     const e = t as Record<string, unknown>;
-    if (
-      typeof t !== 'object' || t === null || typeof e.allowed !== 'boolean' || typeof e.reason !== 'string' ||
-      typeof e.message !== 'string' || !Array.isArray(e.sources) || !e.sources.every((s) => typeof s === 'object' && s !== null)
-    ) {
-      fail(`table[${i}]`, 'not a decision');
+    if (typeof t !== 'object' || t === null || typeof e.allowed !== 'boolean' || typeof e.reason !== 'string' || typeof e.message !== 'string') {
+      fail(path, 'not a decision');
     }
-    strings(e.missing, `table[${i}].missing`);
-  });
-  list('scoped').forEach((v, i) => index(v, table.length, `scoped[${i}]`));
-  list('out_of_scope').forEach((v, i) => index(v, table.length, `out_of_scope[${i}]`));
-  if (list('out_of_scope').length !== targets) fail('out_of_scope', 'not one per target');
-  const rows = list('rows');
-  rows.forEach((r, i) => {
-    if (!Array.isArray(r) || r.length !== targets) fail(`rows[${i}]`, 'not one decision per target');
-    (r as unknown[]).forEach((v, j) => index(v, table.length, `rows[${i}][${j}]`));
-  });
-  const sets = list('row_sets');
-  sets.forEach((r, i) => {
-    if (!Array.isArray(r)) fail(`row_sets[${i}]`, 'not a list');
-    (r as unknown[]).forEach((v, j) => index(v, rows.length, `row_sets[${i}][${j}]`));
-  });
-  list('scopes').forEach((v, i) => {
-    const p = Array.isArray(v) ? v : fail(`scopes[${i}]`, 'not [scope, list]');
-    if (typeof p[0] !== 'string') fail(`scopes[${i}]`, 'not [scope, list]');
-    index(p[1], sets.length, `scopes[${i}]`);
+    each(e.sources, `${path}.sources`, (s, at) => {
+      if (typeof s !== 'object' || s === null) fail(at, 'not a source');
+    });
+    each(e.missing, `${path}.missing`, text);
+  }).length;
+  each(x.scoped, 'scoped', (v, path) => index(v, table, path));
+  if (each(x.out_of_scope, 'out_of_scope', (v, path) => index(v, table, path)).length !== targets) {
+    fail('out_of_scope', 'not one per target');
+  }
+  const rows = each(x.rows, 'rows', (r, path) => {
+    if (each(r, path, (v, at) => index(v, table, at)).length !== targets) fail(path, 'not one decision per target');
+  }).length;
+  const sets = each(x.row_sets, 'row_sets', (r, path) => each(r, path, (v, at) => index(v, rows, at))).length;
+  each(x.scopes, 'scopes', (v, path) => {
+    const p = pair(v, path);
+    text(p[0], `${path}[0]`);
+    index(p[1], sets, `${path}[1]`);
   });
   if (x.expires !== undefined) {
     const e = x.expires as Record<string, unknown>;
     if (typeof e !== 'object' || e === null || typeof e.at_ms !== 'number') fail('expires', 'not { at_ms, row }');
-    index(e.row, rows.length, 'expires.row');
+    index(e.row, rows, 'expires.row');
   }
   if (x.owner !== undefined && typeof x.owner !== 'string') fail('owner', 'not a string');
 }

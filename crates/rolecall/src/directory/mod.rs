@@ -10,10 +10,13 @@
 //! - `roles`: custom roles, compiled into the policy the directory decides with;
 //! - `interning`: the shared permission and action sets, and contexts;
 //! - `constraints`: `max_holders`, `assignable_at`, `exclusive_roles` (shared with live updates
-//!   and administration).
+//!   and administration);
+//! - `ids`: stable assignment and grant ids and the table from id to item, and `id_hash`, what
+//!   a generated id is made from.
 
 mod assignments;
 mod constraints;
+mod id_hash;
 mod ids;
 mod interning;
 mod reader;

@@ -27,7 +27,7 @@ const PENDING: Readonly<Decision> = Object.freeze({
   missing: [],
 });
 
-/** A context the prepared decisions do not cover, or one that is malformed: `pending`. */
+/** A question the prepared decisions do not answer (`pending`), where a table index goes. */
 const NOT_PREPARED = -1;
 
 /**
@@ -110,18 +110,18 @@ export class SnapshotDecisions<S extends Schema = Schema> {
 
   /** May the subject do `action` in `scope`? `false` too while the question is `pending`. */
   can(action: Target<S>, scope: string, options?: CheckOptions<S>): boolean {
-    return this.#decide(action, scope, options).allowed;
+    return this.#allowed(this.#find(action, scope, options));
   }
 
   /** The full decision, with the tooltip message (`pending` where the engine must answer). */
   check(action: Target<S>, scope: string, options?: CheckOptions<S>): Decision {
-    const d = this.#decide(action, scope, options);
+    const d = this.#entry(this.#find(action, scope, options), scope);
     return { ...d, sources: d.sources.map((x) => ({ ...x })), missing: [...d.missing] };
   }
 
   /** Whether the prepared decisions answer this question (else `check` says `pending`). */
   answers(action: Target<S>, scope: string, options?: CheckOptions<S>): boolean {
-    return this.#decide(action, scope, options) !== PENDING;
+    return this.#find(action, scope, options) !== NOT_PREPARED;
   }
 
   /**
@@ -138,7 +138,7 @@ export class SnapshotDecisions<S extends Schema = Schema> {
     const out: S['action'][] = [];
     if (row === NOT_PREPARED) return out;
     for (let a = 0; a < this.#d.actions; a++) {
-      if (this.#entry(this.#d.rows[row]?.[a], scope).allowed) out.push(this.#d.targets[a] as S['action']);
+      if (this.#allowed(this.#d.rows[row]?.[a])) out.push(this.#d.targets[a] as S['action']);
     }
     return out;
   }
@@ -156,7 +156,7 @@ export class SnapshotDecisions<S extends Schema = Schema> {
       const list = p[1];
       const row = this.#row(list, cls, 0, o.now);
       if (row === NOT_PREPARED) return [];
-      if (this.#entry(this.#d.rows[row]?.[column], scope).allowed) out.push(scope);
+      if (this.#allowed(this.#d.rows[row]?.[column])) out.push(scope);
     }
     return out;
   }
@@ -164,23 +164,24 @@ export class SnapshotDecisions<S extends Schema = Schema> {
   /**
    * A check, read as the core reads it (crates/rolecall/src/eval/resolve.rs), raising its input
    * errors in the same order: names over the limits, an unknown action, an unknown dimension;
-   * then, at a prepared scope, a missing resource attribute and a missing time.
+   * then, at a prepared scope, a missing resource attribute and a missing time. Its answer is
+   * an index into `table`, or `NOT_PREPARED`: `can` reads one boolean and builds no object.
    */
-  #decide(action: unknown, scope: unknown, options: CheckOptions<S> | undefined): Readonly<Decision> {
+  #find(action: unknown, scope: unknown, options: CheckOptions<S> | undefined): number {
     const target = name(action, 'action', MAX_TARGET_LEN);
     const at = name(scope, 'scope', MAX_ID_LEN);
     const o = optionsOf(options);
     const column = this.#column(target, true);
-    if (column === NOT_PREPARED) return PENDING;
+    if (column === NOT_PREPARED) return NOT_PREPARED;
     const cls = this.#classOf(o.context);
     const list = this.#scopes.get(at);
     if (list === undefined) {
-      return this.#d.complete && cls !== NOT_PREPARED ? this.#entry(this.#d.out_of_scope[column], at) : PENDING;
+      return this.#d.complete && cls !== NOT_PREPARED ? (this.#d.out_of_scope[column] ?? NOT_PREPARED) : NOT_PREPARED;
     }
     let own = 0;
     const attribute = this.#attribute.get(column);
     if (attribute !== undefined) {
-      if (o.resource !== undefined && !isStringRecord(o.resource)) return PENDING;
+      if (o.resource !== undefined && !isStringRecord(o.resource)) return NOT_PREPARED;
       // Own properties only: an attribute named like one of `Object.prototype`'s is not given.
       const v = o.resource !== undefined && Object.hasOwn(o.resource, attribute) ? o.resource[attribute] : undefined;
       if (v === undefined) {
@@ -192,9 +193,9 @@ export class SnapshotDecisions<S extends Schema = Schema> {
       }
       own = v === this.subject || v === this.#d.owner ? 1 : 0;
     }
-    if (cls === NOT_PREPARED) return PENDING;
+    if (cls === NOT_PREPARED) return NOT_PREPARED;
     const row = this.#row(list, cls, own, o.now);
-    return row === NOT_PREPARED ? PENDING : this.#entry(this.#d.rows[row]?.[column], at);
+    return row === NOT_PREPARED ? NOT_PREPARED : (this.#d.rows[row]?.[column] ?? NOT_PREPARED);
   }
 
   /** A target's column; `NOT_PREPARED` for a permission by another spelling. */
@@ -224,6 +225,11 @@ export class SnapshotDecisions<S extends Schema = Schema> {
       timeOf(now);
     }
     return this.#d.row_sets[list]?.[cls * 2 + own] ?? NOT_PREPARED;
+  }
+
+  /** Whether table entry `i` allows (`NOT_PREPARED`, or none: no). Allocates nothing. */
+  #allowed(i: number | undefined): boolean {
+    return i !== undefined && this.#d.table[i]?.allowed === true;
   }
 
   /** Table entry `i` at `scope`: an out-of-scope message gets the scope's id. */
